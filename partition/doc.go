@@ -1,0 +1,18 @@
+// Package partition is the state machine of one key range of one table.
+//
+// A Partition stores its items in a shared embedded ordered key-value store
+// (Pebble), under keys prefixed by its partition id, in an order-preserving
+// encoding (see package keyenc) so that a range scan returns items in
+// DynamoDB's order: by hash of the partition key, then by sort key.
+//
+// Writes arrive as Commands with a log index. ApplyBatch is deterministic:
+// it reads no clock and no randomness, checks each command's condition,
+// applies its update, and writes the items together with the applied index
+// and the partition's item count and size in ONE storage batch, synced to
+// disk before it returns. On restart, AppliedIndex tells the replicator
+// which log entries are already applied; entries at or below it are skipped.
+//
+// Concurrency: ApplyBatch calls must be serialised by the caller (a Raft FSM
+// or the single-node writer); Get, Query, Scan and Stats may run
+// concurrently with each other and with ApplyBatch.
+package partition

@@ -1,0 +1,42 @@
+package router
+
+import (
+	"context"
+
+	"github.com/flotilla-db/flotilla/partition"
+	"github.com/flotilla-db/flotilla/partition/attr"
+	"github.com/flotilla-db/flotilla/partition/schema"
+)
+
+// Catalog stores table definitions. Errors are *dberr.Error values
+// (ResourceNotFound, ResourceInUse) or internal faults.
+type Catalog interface {
+	// CreateTable stores a new table, assigning its PartitionID; it fails
+	// with ResourceInUse if the name is taken.
+	CreateTable(ctx context.Context, t *schema.Table) error
+	// Table returns the named table or ResourceNotFound.
+	Table(ctx context.Context, name string) (*schema.Table, error)
+	// ListTables returns all table names in ascending order.
+	ListTables(ctx context.Context) ([]string, error)
+	// UpdateTable applies fn to a copy of the named table and stores the
+	// result if fn returns nil.
+	UpdateTable(ctx context.Context, name string, fn func(*schema.Table) error) (*schema.Table, error)
+	// DeleteTable removes the table and all its items and returns its
+	// last definition.
+	DeleteTable(ctx context.Context, name string) (*schema.Table, error)
+}
+
+// Data reads and writes items of a table's partitions.
+type Data interface {
+	// Write applies one command durably and returns its result; a failed
+	// condition is reported in Result.Err, a fault in the error.
+	Write(ctx context.Context, t *schema.Table, cmd *partition.Command) (partition.Result, error)
+	// Get returns the item with the given primary key, or nil.
+	Get(ctx context.Context, t *schema.Table, key attr.Item, consistent bool) (attr.Item, error)
+	// Query returns one page of a query.
+	Query(ctx context.Context, t *schema.Table, in *partition.QueryInput) (*partition.Page, error)
+	// Scan returns one page of a scan.
+	Scan(ctx context.Context, t *schema.Table, in *partition.ScanInput) (*partition.Page, error)
+	// Stats returns the table's item count and size in bytes.
+	Stats(ctx context.Context, t *schema.Table) (items, bytes int64, err error)
+}
