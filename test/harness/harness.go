@@ -1,0 +1,190 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// Binary returns the path of a flotilla binary built from this checkout.
+func Binary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "flotilla-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "flotilla")
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/flotilla")
+		cmd.Dir = moduleRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/flotilla: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Server is one running flotilla process.
+type Server struct {
+	t       testing.TB
+	DataDir string
+	Addr    string // host:port of the DynamoDB API
+	cmd     *exec.Cmd
+	done    chan struct{}
+	args    []string
+}
+
+// Start runs `flotilla serve` on a free 127.0.0.1 port with data in dataDir
+// ("" means a fresh temporary directory) and waits until it is ready. The
+// process is killed when the test ends.
+func Start(t testing.TB, dataDir string, extraArgs ...string) *Server {
+	t.Helper()
+	if dataDir == "" {
+		dataDir = t.TempDir()
+	}
+	s := &Server{t: t, DataDir: dataDir, args: extraArgs}
+	s.start()
+	t.Cleanup(s.Kill)
+	return s
+}
+
+func (s *Server) start() {
+	s.t.Helper()
+	s.Addr = FreeAddr(s.t)
+	args := append([]string{"serve", "--data-dir", s.DataDir, "--http-addr", s.Addr,
+		"--grpc-addr", FreeAddr(s.t), "--gossip-addr", FreeAddr(s.t)}, s.args...)
+	s.cmd = exec.Command(Binary(s.t), args...)
+	s.cmd.Stdout = os.Stderr
+	s.cmd.Stderr = os.Stderr
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("start flotilla: %v", err)
+	}
+	s.done = make(chan struct{})
+	go func(cmd *exec.Cmd, done chan struct{}) {
+		_ = cmd.Wait()
+		close(done)
+	}(s.cmd, s.done)
+	s.WaitReady(30 * time.Second)
+}
+
+// WaitReady polls GET /ready until it answers 200 or the deadline passes.
+func (s *Server) WaitReady(timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: time.Second}
+	for {
+		resp, err := client.Get("http://" + s.Addr + "/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-s.done:
+			s.t.Fatalf("flotilla exited before it was ready")
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("flotilla on %s not ready after %v (last error: %v)", s.Addr, timeout, err)
+		}
+	}
+}
+
+// Kill sends SIGKILL and waits for the process to exit. It is idempotent.
+func (s *Server) Kill() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+}
+
+// Stop sends SIGTERM and waits for a graceful exit.
+func (s *Server) Stop() error {
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		s.Kill()
+		return fmt.Errorf("flotilla did not exit within 30s of SIGTERM")
+	}
+	if code := s.cmd.ProcessState.ExitCode(); code != 0 {
+		return fmt.Errorf("flotilla exited with code %d", code)
+	}
+	return nil
+}
+
+// Restart starts the server again on the same data directory (after Kill or
+// Stop), on a new port.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.start()
+}
+
+// Endpoint is the server's base URL.
+func (s *Server) Endpoint() string { return "http://" + s.Addr }
+
+// Client returns an AWS SDK for Go v2 DynamoDB client for the server, with
+// dummy credentials and retries off (tests see every error as it is).
+func (s *Server) Client() *dynamodb.Client {
+	return NewClient(s.Endpoint())
+}
+
+// NewClient returns a DynamoDB client for endpoint with dummy credentials.
+func NewClient(endpoint string) *dynamodb.Client {
+	return dynamodb.New(dynamodb.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String(endpoint),
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// FreeAddr returns a 127.0.0.1 address with a port that was free a moment ago.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Context returns a context that ends with the test or after timeout.
+func Context(t testing.TB, timeout time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	return ctx
+}
