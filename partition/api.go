@@ -55,6 +55,9 @@ type Result struct {
 	// update's operand of the wrong type, an item grown past 400 KB). A
 	// failed command changes nothing.
 	Err error
+	// ItemBytes is the size of the larger of the item's old and new
+	// versions (attr.ItemSize), for write capacity units; 0 if unknown.
+	ItemBytes int
 }
 
 // QueryInput is one page of a Query on this partition.
