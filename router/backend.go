@@ -19,7 +19,9 @@ type Catalog interface {
 	// ListTables returns all table names in ascending order.
 	ListTables(ctx context.Context) ([]string, error)
 	// UpdateTable applies fn to a copy of the named table and stores the
-	// result if fn returns nil.
+	// result if fn returns nil. When fn fails, nothing is stored and fn's
+	// error is returned so that errors.As still finds it (the router
+	// reports the *dberr.Error fn returned to the client).
 	UpdateTable(ctx context.Context, name string, fn func(*schema.Table) error) (*schema.Table, error)
 	// DeleteTable removes the table and all its items and returns its
 	// last definition.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/flotilla-db/flotilla/partition/dberr"
 )
@@ -28,6 +29,9 @@ type Config struct {
 	Data    Data
 	// Logger receives request faults; nil discards.
 	Logger *slog.Logger
+	// Now is the wall clock that stamps table creation and update times;
+	// nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultConfig returns a Config with flotilla's defaults and no backends.
@@ -65,6 +69,9 @@ func New(cfg Config) (*Router, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return &Router{cfg: cfg, log: log.With("component", "router")}, nil
 }
 
@@ -98,7 +105,8 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.writeError(w, dberr.Validationf("Request size exceeded %d bytes", maxBodyBytes))
 		return
 	}
-	resp, err := r.call(req.Context(), h, body)
+	ctx := context.WithValue(req.Context(), requestHostKey{}, req.Host)
+	resp, err := r.call(ctx, h, body)
 	if err != nil {
 		e := dberr.As(err)
 		if e.Kind == dberr.Internal {
@@ -109,6 +117,16 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.writeJSON(w, http.StatusOK, resp)
+}
+
+// requestHostKey keys the Host header a request was sent to in its context,
+// for responses that name the endpoint (DescribeEndpoints).
+type requestHostKey struct{}
+
+// requestHost returns the Host header of the request being served, or "".
+func requestHost(ctx context.Context) string {
+	h, _ := ctx.Value(requestHostKey{}).(string)
+	return h
 }
 
 // call runs a handler and turns a panic into an InternalServerError, so that
@@ -170,7 +188,7 @@ func decode(body []byte, v any) error {
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return dberr.New(dberr.Serialization, fmt.Sprintf("Unexpected value type in payload: %s cannot be converted to %s", te.Value, te.Type))
+			return dberr.New(dberr.Serialization, "Unexpected value type in payload: %s cannot be converted to %s", te.Value, te.Type)
 		}
 		return dberr.New(dberr.Serialization, "Start of structure or map found where not expected")
 	}

@@ -1,8 +1,9 @@
 package attr
 
 // This file lists the package's functions that other packages rely on.
-// Implementations live beside it (json.go, number.go, size.go, compare.go,
-// codec.go); the signatures here are the contract.
+// Implementations live beside it (json.go, decode.go, validate.go,
+// number.go, size.go, compare.go, codec.go, clone.go); the signatures here
+// are the contract.
 
 // --- numbers (number.go) ---
 //
@@ -66,12 +67,20 @@ const MaxDepth = 32
 //   func Validate(v Value) error
 //   func ValidateItem(it Item) error
 
+// Item also implements json.Marshaler and json.Unmarshaler (a JSON object
+// of wire values, names sorted on output). AppendJSON and AppendItemJSON
+// append the wire form to a buffer without the extra copy of MarshalJSON.
+//   func (it Item) MarshalJSON() ([]byte, error)
+//   func (it *Item) UnmarshalJSON(b []byte) error
+//   func AppendJSON(dst []byte, v Value) []byte
+//   func AppendItemJSON(dst []byte, it Item) []byte
+
 // --- storage codec (codec.go) ---
 //
 // AppendItem appends a compact, deterministic binary encoding of it to dst;
 // DecodeItem reverses it. Used for items at rest and in replicated commands.
 //   func AppendItem(dst []byte, it Item) []byte
-//   func DecodeItem(b []byte) (Item, error)
+//   func DecodeItem(b []byte) (Item, error)   // errors wrap ErrCorrupt
 
 // Clone returns a deep copy of a value / item.
 //   func (v Value) Clone() Value

@@ -2,11 +2,11 @@ package expr
 
 import (
 	"github.com/flotilla-db/flotilla/partition/attr"
-	"github.com/flotilla-db/flotilla/partition/schema"
 )
 
-// The contract other packages rely on. Bodies in stubs.go move to their own
-// files as they are written.
+// The contract other packages rely on. The functions listed at the end of
+// this file live in condition.go, eval.go, update.go, apply.go,
+// projection.go, keycond.go and env.go.
 
 // Env is one request's ExpressionAttributeNames and ExpressionAttributeValues.
 // Every Parse* call on it records the names and values it used, so that
@@ -62,7 +62,7 @@ type KeyCondition struct {
 	Values    [2]attr.Value
 }
 
-// Parse functions (stubs.go until written):
+// Functions:
 //
 //	// ParseCondition parses a ConditionExpression or FilterExpression; label
 //	// is "ConditionExpression" or "FilterExpression" and appears in messages
@@ -88,4 +88,11 @@ type KeyCondition struct {
 //	// CheckUnused returns DynamoDB's ValidationException for names or values
 //	// that no parsed expression used, or nil.
 //	func (e *Env) CheckUnused() error
-var _ = schema.KeySchema{}
+//
+//	// Validate checks the names and values maps themselves (not empty,
+//	// keys are #name / :value placeholders); call it before parsing.
+//	func (e *Env) Validate() error
+//
+//	// CheckParamsUsed reports names or values given without any expression
+//	// that could use them.
+//	func CheckParamsUsed(hasNames, hasValues bool, params ...ExprParam) error

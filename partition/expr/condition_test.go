@@ -2,7 +2,10 @@ package expr
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/flotilla-db/flotilla/partition/attr"
 )
 
 func TestParseConditionErrors(t *testing.T) {
@@ -126,6 +129,33 @@ func TestParseConditionAccepts(t *testing.T) {
 		t.Run(expr, func(t *testing.T) {
 			if _, err := ParseCondition("ConditionExpression", expr, testEnv()); err != nil {
 				t.Fatalf("ParseCondition(%q): %v", expr, err)
+			}
+		})
+	}
+}
+
+func TestParseConditionDeepNesting(t *testing.T) {
+	tests := []struct {
+		name string
+		expr string
+		want string
+	}{
+		{"parentheses", strings.Repeat("(", 1000) + "a = :s" + strings.Repeat(")", 1000), "Invalid ConditionExpression: The expression has redundant parentheses;"},
+		{"unclosed", strings.Repeat("(", 4000), `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("`},
+		{"nots", strings.Repeat("NOT ", 1000) + "a = :s", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseCondition("ConditionExpression", tt.expr, testEnv())
+			if tt.want != "" {
+				wantMessage(t, err, tt.want)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.Eval(attr.Item{"a": str("abc")}) {
+				t.Error("an even number of NOTs should keep the condition true")
 			}
 		})
 	}

@@ -77,14 +77,14 @@ type Table struct {
 	PartitionID uint64    `json:"partitionId"`
 	Key         KeySchema `json:"key"`
 	// AttributeDefinitions in the order the client gave them.
-	AttributeDefinitions []KeyAttr    `json:"attributeDefinitions"`
-	Status               string       `json:"status"`
-	CreationDateTime     time.Time    `json:"created"`
-	BillingMode          string       `json:"billingMode"`
-	BillingModeUpdated   time.Time    `json:"billingModeUpdated,omitzero"`
-	Throughput           Throughput   `json:"throughput"`
-	Tags                 []Tag        `json:"tags,omitempty"`
-	TableClass           string       `json:"tableClass,omitempty"`
-	DeletionProtection   bool         `json:"deletionProtection"`
-	SSE                  *SSE         `json:"sse,omitempty"`
+	AttributeDefinitions []KeyAttr  `json:"attributeDefinitions"`
+	Status               string     `json:"status"`
+	CreationDateTime     time.Time  `json:"created"`
+	BillingMode          string     `json:"billingMode"`
+	BillingModeUpdated   time.Time  `json:"billingModeUpdated,omitzero"`
+	Throughput           Throughput `json:"throughput"`
+	Tags                 []Tag      `json:"tags,omitempty"`
+	TableClass           string     `json:"tableClass,omitempty"`
+	DeletionProtection   bool       `json:"deletionProtection"`
+	SSE                  *SSE       `json:"sse,omitempty"`
 }
