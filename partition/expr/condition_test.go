@@ -160,3 +160,23 @@ func TestParseConditionDeepNesting(t *testing.T) {
 		})
 	}
 }
+
+func TestConditionPaths(t *testing.T) {
+	c, err := ParseCondition("FilterExpression", "#n = :s AND (size(a.b) > :n OR begins_with(l[1], :s))", testEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"[name]", "[a, b]", "[l, [1]]"}
+	got := c.Paths()
+	if len(got) != len(want) {
+		t.Fatalf("Paths = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("Paths[%d] = %s, want %s", i, got[i], want[i])
+		}
+	}
+	if (*Condition)(nil).Paths() != nil {
+		t.Error("nil Condition has paths")
+	}
+}
