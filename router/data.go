@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -107,32 +106,14 @@ func checkExpressionMix(exprs, legacy []param, namesSet, valuesSet bool) error {
 	return nil
 }
 
-var (
-	namePlaceholder  = regexp.MustCompile(`^#[0-9a-zA-Z_]+$`)
-	valuePlaceholder = regexp.MustCompile(`^:[0-9a-zA-Z_]+$`)
-)
-
 // validateEnvMaps checks a request's ExpressionAttributeNames and
 // ExpressionAttributeValues themselves: not empty when given, well-formed
 // placeholders, valid values.
 func validateEnvMaps(names map[string]string, values map[string]attr.Value) error {
-	if names != nil && len(names) == 0 {
-		return dberr.Validationf("ExpressionAttributeNames must not be empty")
-	}
-	for _, k := range slices.Sorted(maps.Keys(names)) {
-		if !namePlaceholder.MatchString(k) {
-			return dberr.Validationf("ExpressionAttributeNames contains invalid key: Syntax error; key: %q", k)
-		}
-	}
-	if values != nil && len(values) == 0 {
-		return dberr.Validationf("ExpressionAttributeValues must not be empty")
+	if err := (&expr.Env{Names: names, Values: values}).Validate(); err != nil {
+		return err
 	}
 	keys := slices.Sorted(maps.Keys(values))
-	for _, k := range keys {
-		if !valuePlaceholder.MatchString(k) {
-			return dberr.Validationf("ExpressionAttributeValues contains invalid key: Syntax error; key: %q", k)
-		}
-	}
 	for _, k := range keys {
 		if err := attr.Validate(values[k]); err != nil {
 			return dberr.Validationf("ExpressionAttributeValues contains invalid value: %s for key %s", dberr.As(err).Message, k)

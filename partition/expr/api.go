@@ -93,6 +93,3 @@ type KeyCondition struct {
 //	// keys are #name / :value placeholders); call it before parsing.
 //	func (e *Env) Validate() error
 //
-//	// CheckParamsUsed reports names or values given without any expression
-//	// that could use them.
-//	func CheckParamsUsed(hasNames, hasValues bool, params ...ExprParam) error

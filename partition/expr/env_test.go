@@ -89,29 +89,3 @@ func TestEnvUsedAcrossExpressions(t *testing.T) {
 	}
 }
 
-func TestCheckParamsUsed(t *testing.T) {
-	tests := []struct {
-		name              string
-		hasNames, hasVals bool
-		params            []ExprParam
-		want              string
-	}{
-		{"names without expressions", true, false, []ExprParam{{"ProjectionExpression", false}}, "ExpressionAttributeNames can only be specified when using expressions"},
-		{"values with projection only", false, true, []ExprParam{{"ProjectionExpression", true}, {"FilterExpression", false}}, "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null"},
-		{"values without update expressions", false, true, []ExprParam{{"UpdateExpression", false}, {"ConditionExpression", false}}, "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"},
-		{"names with projection", true, false, []ExprParam{{"ProjectionExpression", true}}, ""},
-		{"values with condition", true, true, []ExprParam{{"UpdateExpression", false}, {"ConditionExpression", true}}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := CheckParamsUsed(tt.hasNames, tt.hasVals, tt.params...)
-			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			wantMessage(t, err, tt.want)
-		})
-	}
-}
