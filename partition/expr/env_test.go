@@ -88,4 +88,3 @@ func TestEnvUsedAcrossExpressions(t *testing.T) {
 		t.Fatalf("CheckUnused on Env without NewEnv: %v", err)
 	}
 }
-
