@@ -41,6 +41,8 @@ func (r *Router) newTable(in *createTableInput) (*schema.Table, error) {
 	mode := schema.BillingProvisioned
 	if in.BillingMode != nil {
 		mode = *in.BillingMode
+	} else if in.ProvisionedThroughput == nil {
+		return nil, dberr.Validationf("No provisioned throughput specified for the table")
 	}
 	if err := checkBilling(mode, in.ProvisionedThroughput); err != nil {
 		return nil, err

@@ -209,7 +209,7 @@ func TestCreateTableValidation(t *testing.T) {
 		{"PAY_PER_REQUEST with throughput", `{` + valid + `,"BillingMode":"PAY_PER_REQUEST",` + pt + `}`, "",
 			"One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"},
 		{"default billing without throughput", `{` + valid + `}`, "",
-			"One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
+			"No provisioned throughput specified for the table"},
 		{"PROVISIONED without throughput", `{` + valid + `,"BillingMode":"PROVISIONED"}`, "",
 			"One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
 		{"read capacity out of bounds", `{` + valid + `,"ProvisionedThroughput":{"ReadCapacityUnits":1000000000001,"WriteCapacityUnits":1000000000001}}`, "",
