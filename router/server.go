@@ -109,7 +109,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	resp, err := r.call(ctx, h, body)
 	if err != nil {
 		e := dberr.As(err)
-		if e.Kind == dberr.Internal {
+		if e.Kind == dberr.Internal && !errors.Is(err, context.Canceled) {
 			r.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
 				slog.String("op", op), slog.String("requestId", reqID), slog.Any("err", err))
 		}

@@ -1,0 +1,85 @@
+# flotilla build and test entry points. Bare `make` prints the targets.
+
+GO        ?= go
+BIN       ?= bin/flotilla
+FUZZTIME  ?= 10s
+STRESS    ?= ./node/...
+BENCHTIME ?= 10s
+BENCHADDR ?= 127.0.0.1:18000
+
+.DEFAULT_GOAL := help
+.PHONY: help build run test testrace stress fuzz e2e bench proto verify clean
+
+help:
+	@echo "flotilla make targets:"
+	@echo "  build     build $(BIN)"
+	@echo "  run       build and serve a single node on 127.0.0.1:8000 with data in ./data"
+	@echo "  test      go vet and all unit and black-box tests"
+	@echo "  testrace  all tests with the race detector"
+	@echo "  stress    repeat the tests of STRESS=$(STRESS) under -race"
+	@echo "  fuzz      run every fuzz target for FUZZTIME=$(FUZZTIME)"
+	@echo "  e2e       AWS CLI and boto3 end-to-end suite (test/e2e/run.sh)"
+	@echo "  bench     Go benchmarks, then 'flotilla bench' against a fresh server"
+	@echo "  proto     regenerate Go code from proto/*.proto"
+	@echo "  verify    gofmt, go vet, go mod tidy -diff"
+	@echo "  clean     remove bin/"
+
+build:
+	$(GO) build -o $(BIN) ./cmd/flotilla
+
+run: build
+	./$(BIN) serve --data-dir ./data --http-addr 127.0.0.1:8000
+
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+testrace:
+	$(GO) test -race -count=1 ./...
+
+stress:
+	$(GO) test -race -count=20 $(STRESS)
+
+# Every FuzzXxx in a _test.go file is run on its own (go test -fuzz takes one
+# target per package), so new targets are picked up without editing this file.
+fuzz:
+	@set -e; \
+	for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u); do \
+		for target in $$($(GO) test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
+			echo "== fuzz $$dir $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir; \
+		done; \
+	done
+
+e2e:
+	bash test/e2e/run.sh
+
+# The load run starts a server on BENCHADDR with data in a temporary
+# directory and stops it (SIGTERM) afterwards, whatever the outcome.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./partition/... ./router/...
+	@set -e; \
+	dir=$$(mktemp -d); \
+	./$(BIN) serve --data-dir $$dir/data --http-addr $(BENCHADDR) --log-level warn & pid=$$!; \
+	trap 'kill -TERM $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
+	for i in $$(seq 100); do \
+		./$(BIN) admin status --addr $(BENCHADDR) >/dev/null 2>&1 && break; sleep 0.1; \
+	done; \
+	./$(BIN) bench --endpoint $(BENCHADDR) --duration $(BENCHTIME)
+
+proto:
+	@if ls proto/*.proto >/dev/null 2>&1; then \
+		protoc --go_out=. --go_opt=paths=source_relative \
+			--go-grpc_out=. --go-grpc_opt=paths=source_relative proto/*.proto; \
+	else \
+		echo "proto: no .proto files yet, nothing to generate"; \
+	fi
+
+verify:
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+
+clean:
+	rm -rf bin
