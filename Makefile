@@ -8,12 +8,13 @@ BENCHTIME ?= 10s
 BENCHADDR ?= 127.0.0.1:18000
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test testrace stress fuzz e2e bench proto verify clean
+.PHONY: help build run cluster test testrace stress fuzz e2e bench proto verify clean
 
 help:
 	@echo "flotilla make targets:"
 	@echo "  build     build $(BIN)"
 	@echo "  run       build and serve a single node on 127.0.0.1:8000 with data in ./data"
+	@echo "  cluster   build and run 3 nodes on 127.0.0.1:8000-8002 (data in ./data/cluster); Ctrl-C stops them"
 	@echo "  test      go vet and all unit and black-box tests"
 	@echo "  testrace  all tests with the race detector"
 	@echo "  stress    repeat the tests of STRESS=$(STRESS) under -race"
@@ -29,6 +30,11 @@ build:
 
 run: build
 	./$(BIN) serve --data-dir ./data --http-addr 127.0.0.1:8000
+
+# Foreground, with a trap: Ctrl-C stops all three nodes, nothing is left
+# running.
+cluster: build
+	BIN=$(BIN) bash test/cluster/run-local.sh
 
 test:
 	$(GO) vet ./...
@@ -69,8 +75,10 @@ bench: build
 
 proto:
 	@if ls proto/*.proto >/dev/null 2>&1; then \
-		protoc --go_out=. --go_opt=paths=source_relative \
-			--go-grpc_out=. --go-grpc_opt=paths=source_relative proto/*.proto; \
+		PATH="$$($(GO) env GOPATH)/bin:$$PATH" protoc -I proto \
+			--go_out=. --go_opt=module=github.com/flotilla-db/flotilla \
+			--go-grpc_out=. --go-grpc_opt=module=github.com/flotilla-db/flotilla \
+			proto/*.proto; \
 	else \
 		echo "proto: no .proto files yet, nothing to generate"; \
 	fi
