@@ -18,19 +18,21 @@ const (
 	benchPerPartition = 16
 	benchPayloadBytes = 1024
 	benchSeed         = 1
-	benchClients      = 16 // parallel PutItem callers per GOMAXPROCS... see setParallelism
+	benchClients      = 16 // parallel PutItem callers per CPU (b.SetParallelism)
 )
 
 // benchPayload is the filler attribute that makes an item about 1 KB.
 var benchPayload = strings.Repeat("x", benchPayloadBytes-64)
 
 // benchNode is a node on a fresh data directory with the table bench
-// (hash pk S, range sk S) holding the seeded items.
+// (hash pk S, range sk S).
 type benchNode struct {
 	h http.Handler
 }
 
-func newBenchNode(b *testing.B) *benchNode {
+// newBenchNode returns a node with the table bench, holding
+// benchPartitions*benchPerPartition items if seed is set.
+func newBenchNode(b *testing.B, seed bool) *benchNode {
 	b.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = b.TempDir()
@@ -49,6 +51,9 @@ func newBenchNode(b *testing.B) *benchNode {
 		`"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],`+
 		`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],`+
 		`"BillingMode":"PAY_PER_REQUEST"}`))
+	if !seed {
+		return bn
+	}
 	for p := range benchPartitions {
 		for s := range benchPerPartition {
 			bn.call(b, "PutItem", putBody(p, s))
@@ -100,7 +105,7 @@ func BenchmarkAPI(b *testing.B) {
 		}
 	})
 	b.Run("op=GetItem", func(b *testing.B) {
-		bn := newBenchNode(b)
+		bn := newBenchNode(b, true)
 		rng := rand.New(rand.NewPCG(benchSeed, 0))
 		b.ReportAllocs()
 		b.SetBytes(benchPayloadBytes)
@@ -110,7 +115,7 @@ func BenchmarkAPI(b *testing.B) {
 		}
 	})
 	b.Run("op=Query", func(b *testing.B) {
-		bn := newBenchNode(b)
+		bn := newBenchNode(b, true)
 		rng := rand.New(rand.NewPCG(benchSeed, 0))
 		b.ReportAllocs()
 		b.SetBytes(10 * benchPayloadBytes)
@@ -125,7 +130,7 @@ func BenchmarkAPI(b *testing.B) {
 // benchClients callers per GOMAXPROCS so that writes to the table's
 // partition are committed in groups.
 func benchPut(b *testing.B, parallel bool) {
-	bn := newBenchNode(b)
+	bn := newBenchNode(b, false)
 	b.ReportAllocs()
 	b.SetBytes(benchPayloadBytes)
 	b.ResetTimer()

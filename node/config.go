@@ -31,6 +31,9 @@ type Config struct {
 	// BootstrapExpect is the number of nodes to wait for before forming a
 	// new cluster; 0 or 1 means single-node.
 	BootstrapExpect int
+	// InitialOnDemandPartitions is the number of partitions a new
+	// PAY_PER_REQUEST table starts with (1 to 64).
+	InitialOnDemandPartitions int
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
 }
@@ -44,6 +47,8 @@ func DefaultConfig() Config {
 		GRPCAddr:   "127.0.0.1:7000",
 		GossipAddr: "127.0.0.1:7946",
 		Region:     "us-east-1",
+
+		InitialOnDemandPartitions: 2,
 	}
 }
 

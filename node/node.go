@@ -99,7 +99,12 @@ func (n *Node) openTables() error {
 		return err
 	}
 	n.data = data
-	if n.catalog, err = catalog.Open(n.db, data); err != nil {
+	ccfg := catalog.DefaultConfig()
+	ccfg.Observer = data
+	if n.cfg.InitialOnDemandPartitions != 0 {
+		ccfg.InitialOnDemandPartitions = n.cfg.InitialOnDemandPartitions
+	}
+	if n.catalog, err = catalog.Open(n.db, ccfg); err != nil {
 		return err
 	}
 	ctx := context.Background()

@@ -1,6 +1,8 @@
 package partition
 
 import (
+	"math"
+
 	"github.com/flotilla-db/flotilla/partition/attr"
 	"github.com/flotilla-db/flotilla/partition/expr"
 )
@@ -72,21 +74,38 @@ type QueryInput struct {
 	Projection []expr.Path
 	// CountOnly returns counts and no items (Select=COUNT).
 	CountOnly bool
+	// MaxBytes is the most bytes of items to read (0 means MaxPageBytes):
+	// the router passes what is left of a page's budget.
+	MaxBytes int
 }
 
-// ScanInput is one page of a Scan of this partition. A parallel scan's
-// segment covers a contiguous slice of the partition-key hash space.
+// ScanInput is one page of a Scan of this partition, in partition-key
+// hash order.
 type ScanInput struct {
-	Segment, TotalSegments int // TotalSegments 0 means the whole partition
-	Limit                  int
-	ExclusiveStartKey      attr.Item
-	Filter                 *expr.Condition
-	Projection             []expr.Path
-	CountOnly              bool
+	// HashFirst and HashLast bound the partition-key hashes to scan, both
+	// inclusive. Both zero means the whole hash space: no partition or
+	// parallel scan segment is the single hash 0.
+	HashFirst, HashLast uint64
+	// Limit is the most items to evaluate (before the filter); 0 means none.
+	Limit             int
+	ExclusiveStartKey attr.Item
+	Filter            *expr.Condition
+	Projection        []expr.Path
+	CountOnly         bool
+	// MaxBytes is the most bytes of items to read (0 means MaxPageBytes).
+	MaxBytes int
+}
+
+// hashRange returns the inclusive range of hashes the scan covers.
+func (in *ScanInput) hashRange() (first, last uint64) {
+	if in.HashFirst == 0 && in.HashLast == 0 {
+		return 0, math.MaxUint64
+	}
+	return in.HashFirst, in.HashLast
 }
 
 // Page is one page of Query or Scan results. A page stops at Limit items
-// evaluated or 1 MB of items read, whichever is first; LastEvaluatedKey is
+// evaluated or MaxBytes (1 MB) of items read, whichever is first; LastEvaluatedKey is
 // then the key of the last item evaluated (nil when the range is done).
 type Page struct {
 	Items            []attr.Item

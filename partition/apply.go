@@ -11,42 +11,16 @@ import (
 )
 
 // ApplyBatch applies commands with log indexes first, first+1, ... in one
-// synced storage batch and returns one Result each. Commands at or below
-// AppliedIndex are skipped (their Result is zero). Later commands see the
-// effects of earlier ones. A storage fault is returned as the error, and
-// then nothing of the batch is applied.
+// storage batch (see ApplyEntries) and returns one Result each. Commands at
+// or below AppliedIndex are skipped (their Result is zero). Later commands
+// see the effects of earlier ones. A storage fault is returned as the error,
+// and then nothing of the batch is applied.
 func (p *Partition) ApplyBatch(first uint64, cmds []*Command) ([]Result, error) {
-	results := make([]Result, len(cmds))
-	m := p.currentMeta()
-	b := p.db.NewIndexedBatch()
-	defer b.Close()
-	applied := false
+	entries := make([]Entry, len(cmds))
 	for i, cmd := range cmds {
-		idx := first + uint64(i)
-		if idx <= m.applied {
-			continue
-		}
-		res, err := p.apply(b, &m, cmd)
-		if err != nil {
-			return nil, fmt.Errorf("partition %d: apply index %d: %w", p.id, idx, err)
-		}
-		results[i] = res
-		m.applied = idx
-		applied = true
+		entries[i] = Entry{Index: first + uint64(i), Cmd: cmd}
 	}
-	if !applied {
-		return results, nil
-	}
-	if err := b.Set(p.ks.metaKey(), m.encode(), nil); err != nil {
-		return nil, fmt.Errorf("partition %d: write metadata: %w", p.id, err)
-	}
-	if err := b.Commit(pebble.Sync); err != nil {
-		return nil, fmt.Errorf("partition %d: commit: %w", p.id, err)
-	}
-	p.mu.Lock()
-	p.meta = m
-	p.mu.Unlock()
-	return results, nil
+	return p.ApplyEntries(entries)
 }
 
 func (p *Partition) currentMeta() meta {

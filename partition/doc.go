@@ -12,6 +12,12 @@
 // and the partition's item count and size in ONE storage batch, synced to
 // disk before it returns. On restart, AppliedIndex tells the replicator
 // which log entries are already applied; entries at or below it are skipped.
+// ApplyEntries is the same with explicit, increasing, possibly
+// non-consecutive log indexes (ApplyBatch is built on it); SetSync(false)
+// lets a replicated partition, whose durable record is the Raft log, commit
+// without fsync. Snapshot takes a consistent point-in-time view that
+// WriteTo streams in a checksummed framing; Restore validates such a stream
+// in full and then replaces the partition's key range atomically.
 // EncodeCommand and DecodeCommand turn a Command into the deterministic
 // bytes a replication log carries.
 //
@@ -20,8 +26,9 @@
 // and the item statistics. Request validation, expression parsing errors
 // reported before proposal and paging across partitions are the router's.
 //
-// Concurrency: ApplyBatch and Drop calls must be serialised by the caller (a
+// Concurrency: ApplyBatch, ApplyEntries, Restore and Drop calls must be serialised by the caller (a
 // Raft FSM or the single-node writer); Get, Query, Scan, Stats and
-// AppliedIndex may run concurrently with each other and with ApplyBatch.
+// AppliedIndex may run concurrently with each other and with ApplyBatch, as
+// may Snapshot.WriteTo.
 // Reads see whole batches or none of them.
 package partition

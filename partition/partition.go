@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/flotilla-db/flotilla/partition/attr"
@@ -18,6 +19,8 @@ type Partition struct {
 	db *pebble.DB
 	id uint64
 	ks keyspace
+
+	noSync atomic.Bool // see SetSync
 
 	mu   sync.Mutex // guards meta
 	meta meta

@@ -3,7 +3,7 @@ package partition
 import (
 	"bytes"
 	"fmt"
-	"math/bits"
+	"math"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/flotilla-db/flotilla/partition/attr"
@@ -21,6 +21,7 @@ type span struct {
 // pageSpec is what a page keeps of the items it reads.
 type pageSpec struct {
 	limit      int
+	maxBytes   int // 0 means MaxPageBytes
 	filter     *expr.Condition
 	projection []expr.Path
 	countOnly  bool
@@ -39,43 +40,32 @@ func (p *Partition) Query(in *QueryInput) (*Page, error) {
 			return nil, err
 		}
 	}
-	return p.readPage(sp, pageSpec{in.Limit, in.Filter, in.Projection, in.CountOnly})
+	return p.readPage(sp, pageSpec{in.Limit, in.MaxBytes, in.Filter, in.Projection, in.CountOnly})
 }
 
 // Scan returns one page of a scan, in partition-key hash order.
 func (p *Partition) Scan(in *ScanInput) (*Page, error) {
-	sp, err := p.segmentSpan(in.Segment, in.TotalSegments)
-	if err != nil {
-		return nil, err
-	}
+	sp := p.hashSpan(in.hashRange())
 	if in.ExclusiveStartKey != nil {
+		var err error
 		if sp, err = p.startAfter(sp, in.ExclusiveStartKey); err != nil {
 			return nil, err
 		}
 	}
-	return p.readPage(sp, pageSpec{in.Limit, in.Filter, in.Projection, in.CountOnly})
+	return p.readPage(sp, pageSpec{in.Limit, in.MaxBytes, in.Filter, in.Projection, in.CountOnly})
 }
 
-// segmentSpan is the key range of parallel scan segment seg of total: the
-// hash range [seg*2^64/total, (seg+1)*2^64/total).
-func (p *Partition) segmentSpan(seg, total int) (span, error) {
-	if total <= 0 {
-		return span{lower: p.ks.itemsStart(), upper: p.ks.itemsEnd()}, nil
+// hashSpan is the key range of the items whose partition-key hash lies in
+// [first, last]; empty when first > last.
+func (p *Partition) hashSpan(first, last uint64) span {
+	if first > last {
+		return span{lower: p.ks.itemsStart(), upper: p.ks.itemsStart()}
 	}
-	if seg < 0 || seg >= total {
-		return span{}, dberr.Validationf("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", seg, total)
+	sp := span{lower: p.ks.hashStart(first), upper: p.ks.itemsEnd()}
+	if last < math.MaxUint64 {
+		sp.upper = p.ks.hashStart(last + 1)
 	}
-	sp := span{lower: p.ks.hashStart(segmentStart(seg, total)), upper: p.ks.itemsEnd()}
-	if seg+1 < total {
-		sp.upper = p.ks.hashStart(segmentStart(seg+1, total))
-	}
-	return sp, nil
-}
-
-// segmentStart is floor(seg * 2^64 / total).
-func segmentStart(seg, total int) uint64 {
-	q, _ := bits.Div64(uint64(seg), 0, uint64(total))
-	return q
+	return sp
 }
 
 // querySpan turns a key condition into a key range.
@@ -195,7 +185,11 @@ func (p *Partition) addToPage(page *Page, item attr.Item, spec pageSpec) bool {
 			page.Items = append(page.Items, project(item, spec.projection))
 		}
 	}
-	full := (spec.limit > 0 && page.ScannedCount >= spec.limit) || page.ReadBytes >= MaxPageBytes
+	maxBytes := spec.maxBytes
+	if maxBytes <= 0 {
+		maxBytes = MaxPageBytes
+	}
+	full := (spec.limit > 0 && page.ScannedCount >= spec.limit) || page.ReadBytes >= maxBytes
 	if full {
 		page.LastEvaluatedKey = p.ks.keyOf(item)
 	}

@@ -2,12 +2,15 @@ package partition
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/flotilla-db/flotilla/partition/attr"
 	"github.com/flotilla-db/flotilla/partition/expr"
+	"github.com/flotilla-db/flotilla/partition/keyenc"
+	"github.com/flotilla-db/flotilla/partition/schema"
 )
 
 // fillNumeric stores pk "a" with sort keys -5..14 and neighbours "b", "aa".
@@ -269,7 +272,10 @@ func TestScanSegmentsCoverEveryItemOnce(t *testing.T) {
 
 func scanSegment(t *testing.T, p *Partition, seg, total, limit int, seen map[string]int) {
 	t.Helper()
-	in := ScanInput{Segment: seg, TotalSegments: total, Limit: limit}
+	in := ScanInput{Limit: limit}
+	if total > 0 {
+		in.HashFirst, in.HashLast = schema.SegmentStart(seg, total), schema.SegmentEnd(seg, total)
+	}
 	for pages := 0; pages < 1000; pages++ {
 		page, err := p.Scan(&in)
 		if err != nil {
@@ -286,11 +292,67 @@ func scanSegment(t *testing.T, p *Partition, seg, total, limit int, seen map[str
 	t.Fatal("scan does not terminate")
 }
 
-func TestScanRejectsBadSegment(t *testing.T) {
+func TestScanStaysInHashRange(t *testing.T) {
 	p := newPartition(t, hashOnly)
-	for _, in := range []ScanInput{{Segment: 2, TotalSegments: 2}, {Segment: -1, TotalSegments: 2}} {
-		if _, err := p.Scan(&in); errKind(err) != "validation" {
-			t.Errorf("Scan(%+v) err = %v", in, err)
-		}
+	for i := 0; i < 100; i++ {
+		mustApply(t, p, put(item("id", attr.Str(fmt.Sprint("k", i)))))
+	}
+	tests := []struct {
+		name        string
+		first, last uint64
+	}{
+		{"lower half", 0, 1<<63 - 1},
+		{"upper half", 1 << 63, math.MaxUint64},
+		{"middle", 1 << 62, 3 << 62},
+		{"inverted", 10, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := p.Scan(&ScanInput{HashFirst: tt.first, HashLast: tt.last})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for i := 0; i < 100; i++ {
+				if h := keyenc.Hash(attr.Str(fmt.Sprint("k", i))); tt.first <= h && h <= tt.last {
+					want++
+				}
+			}
+			if page.Count != want || page.LastEvaluatedKey != nil {
+				t.Fatalf("Count = %d (LEK %s), want %d", page.Count, show(page.LastEvaluatedKey), want)
+			}
+			for _, it := range page.Items {
+				if h := keyenc.Hash(it["id"]); h < tt.first || h > tt.last {
+					t.Fatalf("item %s hash %d outside [%d, %d]", show(it), h, tt.first, tt.last)
+				}
+			}
+		})
+	}
+}
+
+func TestPageStopsAtMaxBytes(t *testing.T) {
+	p := newPartition(t, hashRangeN)
+	for i := 0; i < 10; i++ {
+		mustApply(t, p, put(item("pk", attr.Str("a"), "sk", num(fmt.Sprint(i)))))
+	}
+	size := attr.ItemSize(item("pk", attr.Str("a"), "sk", num("1")))
+	kc := &expr.KeyCondition{HashName: "pk", HashValue: attr.Str("a")}
+	tests := []struct {
+		name string
+		read func() (*Page, error)
+	}{
+		{"query", func() (*Page, error) { return p.Query(&QueryInput{Key: kc, Forward: true, MaxBytes: 2*size + 1}) }},
+		{"scan", func() (*Page, error) { return p.Scan(&ScanInput{MaxBytes: 2*size + 1}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := tt.read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.ScannedCount != 3 || page.LastEvaluatedKey == nil {
+				t.Fatalf("scanned %d (LEK %s), want 3 and a LastEvaluatedKey", page.ScannedCount, show(page.LastEvaluatedKey))
+			}
+		})
 	}
 }

@@ -11,7 +11,7 @@ import (
 // Catalog stores table definitions. Errors are *dberr.Error values
 // (ResourceNotFound, ResourceInUse) or internal faults.
 type Catalog interface {
-	// CreateTable stores a new table, assigning its PartitionID; it fails
+	// CreateTable stores a new table, assigning its Partitions; it fails
 	// with ResourceInUse if the name is taken.
 	CreateTable(ctx context.Context, t *schema.Table) error
 	// Table returns the named table or ResourceNotFound.
@@ -28,17 +28,23 @@ type Catalog interface {
 	DeleteTable(ctx context.Context, name string) (*schema.Table, error)
 }
 
-// Data reads and writes items of a table's partitions.
+// Data reads and writes items of a table's partitions. The router picks
+// the partition p (one of t.Partitions) from the partition key's hash
+// (keyenc.Hash); a Scan is asked for the hash range it covers within p.
 type Data interface {
-	// Write applies one command durably and returns its result; a failed
-	// condition is reported in Result.Err, a fault in the error.
-	Write(ctx context.Context, t *schema.Table, cmd *partition.Command) (partition.Result, error)
-	// Get returns the item with the given primary key, or nil.
-	Get(ctx context.Context, t *schema.Table, key attr.Item, consistent bool) (attr.Item, error)
-	// Query returns one page of a query.
-	Query(ctx context.Context, t *schema.Table, in *partition.QueryInput) (*partition.Page, error)
-	// Scan returns one page of a scan.
-	Scan(ctx context.Context, t *schema.Table, in *partition.ScanInput) (*partition.Page, error)
-	// Stats returns the table's item count and size in bytes.
+	// Write applies one command to partition p durably and returns its
+	// result; a failed condition is reported in Result.Err, a fault in the
+	// error.
+	Write(ctx context.Context, t *schema.Table, p *schema.Partition, cmd *partition.Command) (partition.Result, error)
+	// Get returns the item with the given primary key from partition p, or
+	// nil.
+	Get(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, consistent bool) (attr.Item, error)
+	// Query returns one page of a query of partition p.
+	Query(ctx context.Context, t *schema.Table, p *schema.Partition, in *partition.QueryInput) (*partition.Page, error)
+	// Scan returns one page of a scan of partition p within
+	// [in.HashFirst, in.HashLast].
+	Scan(ctx context.Context, t *schema.Table, p *schema.Partition, in *partition.ScanInput) (*partition.Page, error)
+	// Stats returns the table's item count and size in bytes, summed over
+	// its partitions.
 	Stats(ctx context.Context, t *schema.Table) (items, bytes int64, err error)
 }

@@ -182,7 +182,7 @@ func (r *Router) batchGet(ctx context.Context, tables []*batchGetTable, mode *st
 				out.unprocessed(bt, k)
 				continue
 			}
-			item, err := r.cfg.Data.Get(ctx, bt.t, k, consistent)
+			item, err := r.readItem(ctx, bt.t, k, consistent)
 			if isRetryable(err) {
 				out.unprocessed(bt, k)
 				continue
@@ -373,7 +373,7 @@ func (r *Router) batchWrite(ctx context.Context, names []string, tables map[stri
 		t := tables[n]
 		for _, w := range req.RequestItems[n] {
 			cmd, known := w.command()
-			res, err := r.cfg.Data.Write(ctx, t, cmd)
+			res, err := r.writeItem(ctx, t, cmd)
 			if isRetryable(err) {
 				out.UnprocessedItems[n] = append(out.UnprocessedItems[n], w)
 				continue

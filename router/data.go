@@ -347,7 +347,7 @@ type writeOutput struct {
 // write sends cmd to the table's partition and renders the response;
 // knownBytes is the size of the item version the router already knows.
 func (r *Router) write(ctx context.Context, op string, t *schema.Table, cmd *partition.Command, o *writeOptions, knownBytes int) (any, error) {
-	res, err := r.cfg.Data.Write(ctx, t, cmd)
+	res, err := r.writeItem(ctx, t, cmd)
 	if err != nil {
 		return nil, fmt.Errorf("router: %s on table %s: %w", op, t.Name, err)
 	}
@@ -577,7 +577,7 @@ func (r *Router) getItem(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	consistent := req.ConsistentRead != nil && *req.ConsistentRead
-	item, err := r.cfg.Data.Get(ctx, t, req.Key, consistent)
+	item, err := r.readItem(ctx, t, req.Key, consistent)
 	if err != nil {
 		return nil, fmt.Errorf("router: GetItem on table %s: %w", t.Name, err)
 	}

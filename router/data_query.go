@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/flotilla-db/flotilla/partition"
@@ -228,7 +229,7 @@ func (r *Router) query(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.cfg.Data.Query(ctx, t, in)
+	page, err := r.queryPage(ctx, t, in)
 	if err != nil {
 		return nil, fmt.Errorf("router: Query on table %s: %w", t.Name, err)
 	}
@@ -398,7 +399,7 @@ func (r *Router) scan(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.cfg.Data.Scan(ctx, t, in)
+	page, err := r.scanPage(ctx, t, in)
 	if err != nil {
 		return nil, fmt.Errorf("router: Scan on table %s: %w", t.Name, err)
 	}
@@ -465,8 +466,10 @@ func (req *scanInput) scanInput(t *schema.Table, p *parsedRead) (*partition.Scan
 		Projection:        p.projection,
 		CountOnly:         req.countOnly(),
 	}
+	in.HashFirst, in.HashLast = 0, math.MaxUint64
 	if req.TotalSegments != nil {
-		in.Segment, in.TotalSegments = *req.Segment, *req.TotalSegments
+		in.HashFirst = schema.SegmentStart(*req.Segment, *req.TotalSegments)
+		in.HashLast = schema.SegmentEnd(*req.Segment, *req.TotalSegments)
 	}
 	return in, nil
 }

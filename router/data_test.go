@@ -541,7 +541,7 @@ func TestQueryScanResponses(t *testing.T) {
 		if got := jsonOf(t, out); got != `{`+page+`}` {
 			t.Errorf("response = %s", got)
 		}
-		if in := e.lastScan(); in.Segment != 1 || in.TotalSegments != 4 {
+		if in := e.lastScan(); in.HashFirst != 1<<62 || in.HashLast != 1<<63-1 {
 			t.Errorf("scan input = %+v", in)
 		}
 	})

@@ -4,6 +4,14 @@
 // (tables) or to the partitions (items) through the small Catalog and Data
 // interfaces it declares; the node package implements them.
 //
+// A table's partition-key hash space (keyenc.Hash) is split into
+// partitions (schema.Table.Partitions). The router sends each item
+// operation to the partition of its partition key's hash, splits
+// BatchGetItem and BatchWriteItem by partition, and fans a Scan out over
+// the partitions that intersect the scanned hash range (the whole space or
+// one parallel-scan segment) in hash order, carrying the page's remaining
+// Limit and 1 MB budget from one partition to the next (fanout.go).
+//
 // The wire protocol is JSON 1.0 over POST /: X-Amz-Target names the
 // operation ("DynamoDB_20120810.PutItem"), errors are {"__type","message"}
 // with HTTP 400 (500 for internal faults), and every response carries

@@ -30,6 +30,7 @@ func newFakeCatalog() *fakeCatalog {
 func copyTable(t schema.Table) *schema.Table {
 	t.AttributeDefinitions = slices.Clone(t.AttributeDefinitions)
 	t.Tags = slices.Clone(t.Tags)
+	t.Partitions = slices.Clone(t.Partitions)
 	if t.SSE != nil {
 		sse := *t.SSE
 		t.SSE = &sse
@@ -44,7 +45,7 @@ func (c *fakeCatalog) CreateTable(_ context.Context, t *schema.Table) error {
 		return dberr.New(dberr.ResourceInUse, "Table already exists: %s", t.Name)
 	}
 	c.nextPID++
-	t.PartitionID = c.nextPID
+	t.Partitions = schema.EvenPartitions(c.nextPID, 1)
 	c.tables[t.Name] = *copyTable(*t)
 	return nil
 }
@@ -99,9 +100,9 @@ func (c *fakeCatalog) DeleteTable(_ context.Context, name string) (*schema.Table
 // errFakeUnset is returned by fakeData methods whose function field is nil.
 var errFakeUnset = errors.New("fakeData: method not set")
 
-// fakeData is a Data whose behaviour is given by function fields; a nil
-// field fails with errFakeUnset, except Stats, which reports the items and
-// bytes fields.
+// fakeData is a Data whose behaviour is given by function fields, which
+// do not see the partition; a nil field fails with errFakeUnset, except
+// Stats, which reports the items and bytes fields.
 type fakeData struct {
 	mu      sync.Mutex
 	items   int64
@@ -114,28 +115,28 @@ type fakeData struct {
 
 var _ Data = (*fakeData)(nil)
 
-func (d *fakeData) Write(ctx context.Context, t *schema.Table, cmd *partition.Command) (partition.Result, error) {
+func (d *fakeData) Write(ctx context.Context, t *schema.Table, _ *schema.Partition, cmd *partition.Command) (partition.Result, error) {
 	if d.writeFn == nil {
 		return partition.Result{}, errFakeUnset
 	}
 	return d.writeFn(ctx, t, cmd)
 }
 
-func (d *fakeData) Get(ctx context.Context, t *schema.Table, key attr.Item, consistent bool) (attr.Item, error) {
+func (d *fakeData) Get(ctx context.Context, t *schema.Table, _ *schema.Partition, key attr.Item, consistent bool) (attr.Item, error) {
 	if d.getFn == nil {
 		return nil, errFakeUnset
 	}
 	return d.getFn(ctx, t, key, consistent)
 }
 
-func (d *fakeData) Query(ctx context.Context, t *schema.Table, in *partition.QueryInput) (*partition.Page, error) {
+func (d *fakeData) Query(ctx context.Context, t *schema.Table, _ *schema.Partition, in *partition.QueryInput) (*partition.Page, error) {
 	if d.queryFn == nil {
 		return nil, errFakeUnset
 	}
 	return d.queryFn(ctx, t, in)
 }
 
-func (d *fakeData) Scan(ctx context.Context, t *schema.Table, in *partition.ScanInput) (*partition.Page, error) {
+func (d *fakeData) Scan(ctx context.Context, t *schema.Table, _ *schema.Partition, in *partition.ScanInput) (*partition.Page, error) {
 	if d.scanFn == nil {
 		return nil, errFakeUnset
 	}

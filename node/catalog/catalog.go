@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -33,13 +34,39 @@ type Observer interface {
 // Key layout, all under the catalog prefix 'c'.
 const (
 	prefixTable     = "ct/" // ct/<name> → JSON schema.Table
-	prefixTombstone = "cd/" // cd/<partition id, 8 bytes big-endian> → JSON schema.Table
+	prefixTombstone = "cd/" // cd/<first partition id, 8 bytes big-endian> → JSON schema.Table
 	keyNextID       = "cn"  // next partition id, 8 bytes big-endian
 )
+
+// MaxInitialPartitions caps the partitions a new table starts with.
+const MaxInitialPartitions = 64
+
+// Config configures a Catalog.
+type Config struct {
+	// Observer hears of table lifecycle changes; nil for none.
+	Observer Observer
+	// InitialOnDemandPartitions is the number of partitions a new
+	// PAY_PER_REQUEST table starts with (1 to MaxInitialPartitions).
+	InitialOnDemandPartitions int
+}
+
+// DefaultConfig returns two initial on-demand partitions and no Observer.
+func DefaultConfig() Config {
+	return Config{InitialOnDemandPartitions: 2}
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	if n := c.InitialOnDemandPartitions; n < 1 || n > MaxInitialPartitions {
+		return fmt.Errorf("catalog: Config.InitialOnDemandPartitions %d is not between 1 and %d", n, MaxInitialPartitions)
+	}
+	return nil
+}
 
 // Catalog stores table definitions in a Pebble DB.
 type Catalog struct {
 	db  *pebble.DB
+	cfg Config
 	obs Observer
 
 	mu     sync.RWMutex
@@ -49,9 +76,12 @@ type Catalog struct {
 
 var _ router.Catalog = (*Catalog)(nil)
 
-// Open loads the catalog stored in db. obs may be nil.
-func Open(db *pebble.DB, obs Observer) (*Catalog, error) {
-	c := &Catalog{db: db, obs: obs, tables: make(map[string]*schema.Table), nextID: 1}
+// Open loads the catalog stored in db.
+func Open(db *pebble.DB, cfg Config) (*Catalog, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Catalog{db: db, cfg: cfg, obs: cfg.Observer, tables: make(map[string]*schema.Table), nextID: 1}
 	if err := c.load(); err != nil {
 		return nil, fmt.Errorf("catalog: load: %w", err)
 	}
@@ -111,12 +141,40 @@ func prefixEnd(p string) []byte {
 	return b
 }
 
+// storedTable is a table as stored. Tables stored before tables had
+// several partitions carry only partitionId: they load as one partition
+// covering the whole hash space.
+type storedTable struct {
+	schema.Table
+	LegacyPartitionID uint64 `json:"partitionId,omitempty"`
+}
+
 func decodeTable(v []byte) (*schema.Table, error) {
-	var t schema.Table
-	if err := json.Unmarshal(v, &t); err != nil {
+	var st storedTable
+	if err := json.Unmarshal(v, &st); err != nil {
 		return nil, fmt.Errorf("decode table: %w", err)
 	}
-	return &t, nil
+	t := &st.Table
+	if len(t.Partitions) == 0 && st.LegacyPartitionID != 0 {
+		t.Partitions = []schema.Partition{{ID: st.LegacyPartitionID, First: 0, Last: math.MaxUint64, Epoch: 1}}
+	}
+	if err := t.ValidatePartitions(); err != nil {
+		return nil, fmt.Errorf("decode table: %w", err)
+	}
+	return t, nil
+}
+
+// partitionCount is the number of partitions a new table starts with, as
+// DynamoDB sizes them: one per 3000 RCU plus one per 1000 WCU when
+// provisioned, a configured number when on demand.
+func (c *Catalog) partitionCount(t *schema.Table) int {
+	n := c.cfg.InitialOnDemandPartitions
+	if t.BillingMode != schema.BillingPayPerRequest {
+		tp := t.Throughput
+		units := tp.ReadCapacityUnits + 3*tp.WriteCapacityUnits // in RCU/3000 terms
+		n = int(min((units+2999)/3000, MaxInitialPartitions))
+	}
+	return max(1, min(n, MaxInitialPartitions))
 }
 
 func tableKey(name string) []byte { return []byte(prefixTable + name) }
@@ -129,7 +187,9 @@ func notFound(name string) error {
 	return dberr.New(dberr.ResourceNotFound, "Requested resource not found: Table: %s not found", name)
 }
 
-// CreateTable stores t under a new partition id, which it sets in t.
+// CreateTable stores t with new partitions, which it sets in t: their
+// number follows t's billing mode and throughput, their ids are fresh and
+// consecutive and their ranges split the hash space evenly.
 func (c *Catalog) CreateTable(ctx context.Context, t *schema.Table) error {
 	if err := c.insert(t); err != nil {
 		return err
@@ -150,7 +210,8 @@ func (c *Catalog) insert(t *schema.Table) error {
 	if _, ok := c.tables[t.Name]; ok {
 		return dberr.New(dberr.ResourceInUse, "Table already exists: %s", t.Name)
 	}
-	t.PartitionID = c.nextID
+	n := c.partitionCount(t)
+	t.Partitions = schema.EvenPartitions(c.nextID, n)
 	stored, err := clone(t)
 	if err != nil {
 		return err
@@ -160,11 +221,11 @@ func (c *Catalog) insert(t *schema.Table) error {
 	if err := setTable(b, stored); err != nil {
 		return err
 	}
-	_ = b.Set([]byte(keyNextID), binary.BigEndian.AppendUint64(nil, c.nextID+1), nil)
+	_ = b.Set([]byte(keyNextID), binary.BigEndian.AppendUint64(nil, c.nextID+uint64(n)), nil)
 	if err := b.Commit(pebble.Sync); err != nil {
 		return fmt.Errorf("catalog: create table %s: %w", t.Name, err)
 	}
-	c.nextID++
+	c.nextID += uint64(n)
 	c.tables[t.Name] = stored
 	return nil
 }
@@ -173,7 +234,7 @@ func (c *Catalog) insert(t *schema.Table) error {
 func (c *Catalog) rollbackCreate(t *schema.Table) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cur, ok := c.tables[t.Name]; !ok || cur.PartitionID != t.PartitionID {
+	if cur, ok := c.tables[t.Name]; !ok || cur.Partitions[0].ID != t.Partitions[0].ID {
 		return
 	}
 	if err := c.db.Delete(tableKey(t.Name), pebble.Sync); err != nil {
@@ -239,7 +300,7 @@ func (c *Catalog) ListTables(context.Context) ([]string, error) {
 
 // UpdateTable applies fn to a deep copy of the named table and stores the
 // result if fn returns nil. fn runs with the catalog's write lock held and
-// must not call the Catalog. The table's name and partition id cannot change.
+// must not call the Catalog. The table's name and partitions cannot change.
 func (c *Catalog) UpdateTable(_ context.Context, name string, fn func(*schema.Table) error) (*schema.Table, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -254,7 +315,7 @@ func (c *Catalog) UpdateTable(_ context.Context, name string, fn func(*schema.Ta
 	if err := fn(next); err != nil {
 		return nil, err
 	}
-	next.Name, next.PartitionID = cur.Name, cur.PartitionID
+	next.Name, next.Partitions = cur.Name, cur.Partitions
 	b := c.db.NewBatch()
 	defer b.Close()
 	if err := setTable(b, next); err != nil {
@@ -296,7 +357,7 @@ func (c *Catalog) remove(name string) (*schema.Table, error) {
 	b := c.db.NewBatch()
 	defer b.Close()
 	_ = b.Delete(tableKey(name), nil)
-	_ = b.Set(tombstoneKey(t.PartitionID), v, nil)
+	_ = b.Set(tombstoneKey(t.Partitions[0].ID), v, nil)
 	if err := b.Commit(pebble.Sync); err != nil {
 		return nil, fmt.Errorf("catalog: delete table %s: %w", name, err)
 	}
@@ -311,7 +372,7 @@ func (c *Catalog) finishDrop(ctx context.Context, t *schema.Table) error {
 			return fmt.Errorf("catalog: drop table %s: %w", t.Name, err)
 		}
 	}
-	if err := c.db.Delete(tombstoneKey(t.PartitionID), pebble.Sync); err != nil {
+	if err := c.db.Delete(tombstoneKey(t.Partitions[0].ID), pebble.Sync); err != nil {
 		return fmt.Errorf("catalog: clear tombstone of %s: %w", t.Name, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 
@@ -29,7 +30,7 @@ func (r *recorder) TableCreated(_ context.Context, t *schema.Table) error {
 	if r.failCreat {
 		return errors.New("disk full")
 	}
-	r.created = append(r.created, t.PartitionID)
+	r.created = append(r.created, t.Partitions[0].ID)
 	return nil
 }
 
@@ -39,7 +40,7 @@ func (r *recorder) TableDeleted(_ context.Context, t *schema.Table) error {
 	if r.failDrop {
 		return errors.New("disk full")
 	}
-	r.deleted = append(r.deleted, t.PartitionID)
+	r.deleted = append(r.deleted, t.Partitions[0].ID)
 	return nil
 }
 
@@ -64,7 +65,7 @@ func newTable(name string) *schema.Table {
 
 func TestCreateAndLookup(t *testing.T) {
 	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), nil)
+	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +95,8 @@ func TestCreateAndLookup(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.PartitionID != tc.wantID || got.Name != tc.name {
-				t.Errorf("got %s id %d, want %s id %d", got.Name, got.PartitionID, tc.name, tc.wantID)
+			if got.Partitions[0].ID != tc.wantID || got.Name != tc.name {
+				t.Errorf("got %s id %d, want %s id %d", got.Name, got.Partitions[0].ID, tc.name, tc.wantID)
 			}
 		})
 	}
@@ -118,7 +119,7 @@ func checkErr(t *testing.T, err error, kind dberr.Kind, msg string) {
 
 func TestErrors(t *testing.T) {
 	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), nil)
+	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestPersistsAcrossReopen(t *testing.T) {
 	ctx := context.Background()
 	fs := vfs.NewMem()
 	db := openDB(t, fs)
-	c, err := Open(db, nil)
+	c, err := Open(db, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func TestPersistsAcrossReopen(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	c2, err := Open(openDB(t, fs), nil)
+	c2, err := Open(openDB(t, fs), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,15 +185,15 @@ func TestPersistsAcrossReopen(t *testing.T) {
 		t.Fatalf("after reopen ListTables = %v, want [a]", names)
 	}
 	a, _ := c2.Table(ctx, "a")
-	if a.BillingMode != schema.BillingPayPerRequest || a.PartitionID != 1 || len(a.Tags) != 1 {
+	if a.BillingMode != schema.BillingPayPerRequest || a.Partitions[0].ID != 1 || len(a.Tags) != 1 {
 		t.Errorf("reopened table = %+v", a)
 	}
 	nt := newTable("b")
 	if err := c2.CreateTable(ctx, nt); err != nil {
 		t.Fatal(err)
 	}
-	if nt.PartitionID != 3 {
-		t.Errorf("partition id after reopen = %d, want 3 (ids are never reused)", nt.PartitionID)
+	if nt.Partitions[0].ID != 3 {
+		t.Errorf("partition id after reopen = %d, want 3 (ids are never reused)", nt.Partitions[0].ID)
 	}
 }
 
@@ -212,7 +213,7 @@ func TestObserver(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{failCreat: tc.failCreate, failDrop: tc.failDrop}
-			c, err := Open(openDB(t, vfs.NewMem()), rec)
+			c, err := Open(openDB(t, vfs.NewMem()), Config{Observer: rec, InitialOnDemandPartitions: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,7 +255,7 @@ func TestObserver(t *testing.T) {
 
 func TestUpdateDoesNotAliasCache(t *testing.T) {
 	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), nil)
+	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestUpdateDoesNotAliasCache(t *testing.T) {
 
 func TestConcurrentCreates(t *testing.T) {
 	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), nil)
+	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,12 +305,152 @@ func TestConcurrentCreates(t *testing.T) {
 	}
 	ids := map[uint64]bool{}
 	for _, tb := range c.Tables() {
-		if ids[tb.PartitionID] {
-			t.Fatalf("partition id %d assigned twice", tb.PartitionID)
+		if ids[tb.Partitions[0].ID] {
+			t.Fatalf("partition id %d assigned twice", tb.Partitions[0].ID)
 		}
-		ids[tb.PartitionID] = true
+		ids[tb.Partitions[0].ID] = true
 	}
 	if len(ids) != n+1 {
 		t.Errorf("%d tables, want %d", len(ids), n+1)
+	}
+}
+
+func TestPartitionSizing(t *testing.T) {
+	tests := []struct {
+		name     string
+		billing  string
+		rcu, wcu int64
+		onDemand int
+		want     int
+	}{
+		{"tiny provisioned", schema.BillingProvisioned, 5, 5, 2, 1},
+		{"zero throughput", schema.BillingProvisioned, 0, 0, 2, 1},
+		{"exactly 3000 rcu", schema.BillingProvisioned, 3000, 0, 2, 1},
+		{"3001 rcu", schema.BillingProvisioned, 3001, 0, 2, 2},
+		{"1000 wcu", schema.BillingProvisioned, 0, 1000, 2, 1},
+		{"mixed", schema.BillingProvisioned, 3000, 1001, 2, 3},
+		{"rounded up sum", schema.BillingProvisioned, 1500, 500, 2, 1},
+		{"capped", schema.BillingProvisioned, 40000, 100000, 2, MaxInitialPartitions},
+		{"on demand default", schema.BillingPayPerRequest, 0, 0, 2, 2},
+		{"on demand configured", schema.BillingPayPerRequest, 0, 0, 5, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Open(openDB(t, vfs.NewMem()), Config{InitialOnDemandPartitions: tc.onDemand})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tb := newTable("t")
+			tb.BillingMode = tc.billing
+			tb.Throughput = schema.Throughput{ReadCapacityUnits: tc.rcu, WriteCapacityUnits: tc.wcu}
+			if err := c.CreateTable(context.Background(), tb); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := c.Table(context.Background(), "t")
+			if len(got.Partitions) != tc.want {
+				t.Fatalf("%d partitions, want %d", len(got.Partitions), tc.want)
+			}
+			if err := got.ValidatePartitions(); err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range got.Partitions {
+				if p.ID != uint64(1+i) {
+					t.Fatalf("partition %d has id %d, want %d", i, p.ID, 1+i)
+				}
+			}
+		})
+	}
+}
+
+func TestPartitionIDsAreConsecutiveAndFresh(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(openDB(t, vfs.NewMem()), Config{InitialOnDemandPartitions: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, n := range []string{"a", "b"} {
+		tb := newTable(n)
+		tb.BillingMode = schema.BillingPayPerRequest
+		if err := c.CreateTable(ctx, tb); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range tb.Partitions {
+			ids = append(ids, p.ID)
+		}
+	}
+	if fmt.Sprint(ids) != "[1 2 3 4 5 6]" {
+		t.Fatalf("partition ids = %v, want [1 2 3 4 5 6]", ids)
+	}
+	if _, err := c.UpdateTable(ctx, "a", func(t *schema.Table) error {
+		t.Partitions = schema.EvenPartitions(99, 1)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := c.Table(ctx, "a"); len(a.Partitions) != 3 || a.Partitions[0].ID != 1 {
+		t.Errorf("UpdateTable changed the partitions: %+v", a.Partitions)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		ok   bool
+	}{{"zero", 0, false}, {"one", 1, true}, {"max", MaxInitialPartitions, true}, {"too many", MaxInitialPartitions + 1, false}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Config{InitialOnDemandPartitions: tc.n}.Validate()
+			if (err == nil) != tc.ok {
+				t.Fatalf("Validate(%d) = %v", tc.n, err)
+			}
+		})
+	}
+}
+
+// TestLoadsTablesStoredWithOnePartitionID checks that tables stored before
+// tables had several partitions load as one partition over the whole hash
+// space, keep it across updates and drop it on delete.
+func TestLoadsTablesStoredWithOnePartitionID(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, vfs.NewMem())
+	legacy := `{"name":"old","id":"u","arn":"a","partitionId":7,"key":{"hash":{"name":"pk","type":1},"range":{"name":"","type":0}},` +
+		`"attributeDefinitions":[{"name":"pk","type":1}],"status":"ACTIVE","created":"2024-01-02T03:04:05Z","billingMode":"PAY_PER_REQUEST",` +
+		`"throughput":{"rcu":0,"wcu":0,"decreasesToday":0},"deletionProtection":false}`
+	if err := db.Set(tableKey("old"), []byte(legacy), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Set([]byte(keyNextID), []byte{0, 0, 0, 0, 0, 0, 0, 8}, pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	c, err := Open(db, Config{Observer: rec, InitialOnDemandPartitions: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := c.Table(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []schema.Partition{{ID: 7, First: 0, Last: math.MaxUint64, Epoch: 1}}
+	if fmt.Sprint(old.Partitions) != fmt.Sprint(want) || old.Key.Hash.Name != "pk" || old.BillingMode != schema.BillingPayPerRequest {
+		t.Fatalf("loaded %+v", old)
+	}
+	if _, err := c.UpdateTable(ctx, "old", func(t *schema.Table) error { t.DeletionProtection = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	nt := newTable("new")
+	if err := c.CreateTable(ctx, nt); err != nil {
+		t.Fatal(err)
+	}
+	if nt.Partitions[0].ID != 8 {
+		t.Errorf("new table's partition id = %d, want 8", nt.Partitions[0].ID)
+	}
+	if _, err := c.DeleteTable(ctx, "old"); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(rec.deleted) != "[7]" {
+		t.Errorf("dropped partitions %v, want [7]", rec.deleted)
 	}
 }

@@ -103,37 +103,39 @@ func tableGone(t *schema.Table) error {
 	return dberr.New(dberr.ResourceNotFound, "Requested resource not found: Table: %s not found", t.Name)
 }
 
-// partition returns t's writer, opening the partition on first use.
-func (s *Store) partition(t *schema.Table) (*writer, error) {
+// partition returns the writer of partition p of t, opening it on first
+// use.
+func (s *Store) partition(t *schema.Table, p *schema.Partition) (*writer, error) {
 	s.mu.RLock()
-	w, ok := s.parts[t.PartitionID]
+	w, ok := s.parts[p.ID]
 	closed := s.closed
 	s.mu.RUnlock()
 	if ok && !closed {
 		return w, nil
 	}
-	return s.open(t)
+	return s.open(t, p)
 }
 
-// open opens t's partition and starts its writer, unless another caller did.
-func (s *Store) open(t *schema.Table) (*writer, error) {
+// open opens partition p of t and starts its writer, unless another caller
+// did.
+func (s *Store) open(t *schema.Table, p *schema.Partition) (*writer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errClosed
 	}
-	if w, ok := s.parts[t.PartitionID]; ok {
+	if w, ok := s.parts[p.ID]; ok {
 		return w, nil
 	}
-	if s.dropped[t.PartitionID] {
+	if s.dropped[p.ID] {
 		return nil, tableGone(t)
 	}
-	r, err := s.cfg.Open(t.PartitionID, t.Key)
+	r, err := s.cfg.Open(p.ID, t.Key)
 	if err != nil {
-		return nil, fmt.Errorf("local: open partition %d of table %s: %w", t.PartitionID, t.Name, err)
+		return nil, fmt.Errorf("local: open partition %d of table %s: %w", p.ID, t.Name, err)
 	}
-	w := newWriter(r, s.cfg.MaxBatch, s.cfg.QueueDepth, s.log.With("partition", t.PartitionID))
-	s.parts[t.PartitionID] = w
+	w := newWriter(r, s.cfg.MaxBatch, s.cfg.QueueDepth, s.log.With("partition", p.ID))
+	s.parts[p.ID] = w
 	s.goFunc(w.run)
 	return w, nil
 }
@@ -147,48 +149,63 @@ func (s *Store) goFunc(fn func(ctx context.Context)) {
 	}()
 }
 
-// TableCreated opens the new table's partition.
+// TableCreated opens every partition of the new table.
 func (s *Store) TableCreated(_ context.Context, t *schema.Table) error {
-	_, err := s.partition(t)
-	return err
-}
-
-// TableDeleted stops the table's writer and deletes all of its items.
-func (s *Store) TableDeleted(ctx context.Context, t *schema.Table) error {
-	w, err := s.forget(t)
-	if err != nil {
-		return err
-	}
-	if w == nil {
-		r, err := s.cfg.Open(t.PartitionID, t.Key)
-		if err != nil {
-			return fmt.Errorf("local: open partition %d to drop it: %w", t.PartitionID, err)
+	for i := range t.Partitions {
+		if _, err := s.partition(t, &t.Partitions[i]); err != nil {
+			return err
 		}
-		return dropReplica(r, t)
-	}
-	if err := w.stop(ctx); err != nil {
-		return err
-	}
-	return dropReplica(w.r, t)
-}
-
-func dropReplica(r Replica, t *schema.Table) error {
-	if err := r.Drop(); err != nil {
-		return fmt.Errorf("local: drop partition %d of table %s: %w", t.PartitionID, t.Name, err)
 	}
 	return nil
 }
 
-// forget marks t's partition dropped and returns its writer, if open.
-func (s *Store) forget(t *schema.Table) (*writer, error) {
+// TableDeleted stops the writers of the table's partitions and deletes all
+// of their items.
+func (s *Store) TableDeleted(ctx context.Context, t *schema.Table) error {
+	for i := range t.Partitions {
+		if err := s.dropPartition(ctx, t, &t.Partitions[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropPartition stops p's writer, if running, and deletes p's items.
+func (s *Store) dropPartition(ctx context.Context, t *schema.Table, p *schema.Partition) error {
+	w, err := s.forget(p.ID)
+	if err != nil {
+		return err
+	}
+	if w == nil {
+		r, err := s.cfg.Open(p.ID, t.Key)
+		if err != nil {
+			return fmt.Errorf("local: open partition %d to drop it: %w", p.ID, err)
+		}
+		return dropReplica(r, t, p.ID)
+	}
+	if err := w.stop(ctx); err != nil {
+		return err
+	}
+	return dropReplica(w.r, t, p.ID)
+}
+
+func dropReplica(r Replica, t *schema.Table, id uint64) error {
+	if err := r.Drop(); err != nil {
+		return fmt.Errorf("local: drop partition %d of table %s: %w", id, t.Name, err)
+	}
+	return nil
+}
+
+// forget marks partition id dropped and returns its writer, if open.
+func (s *Store) forget(id uint64) (*writer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errClosed
 	}
-	s.dropped[t.PartitionID] = true
-	w := s.parts[t.PartitionID]
-	delete(s.parts, t.PartitionID)
+	s.dropped[id] = true
+	w := s.parts[id]
+	delete(s.parts, id)
 	return w, nil
 }
 
@@ -203,49 +220,54 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Write applies cmd to t's partition and returns its result once durable.
-func (s *Store) Write(ctx context.Context, t *schema.Table, cmd *partition.Command) (partition.Result, error) {
-	w, err := s.partition(t)
+// Write applies cmd to partition p of t and returns its result once
+// durable.
+func (s *Store) Write(ctx context.Context, t *schema.Table, p *schema.Partition, cmd *partition.Command) (partition.Result, error) {
+	w, err := s.partition(t, p)
 	if err != nil {
 		return partition.Result{}, err
 	}
 	return w.write(ctx, cmd)
 }
 
-// Get returns the item with the given primary key, or nil. Every read is
-// strongly consistent.
-func (s *Store) Get(ctx context.Context, t *schema.Table, key attr.Item, _ bool) (attr.Item, error) {
-	w, err := s.partition(t)
+// Get returns the item with the given primary key from partition p, or
+// nil. Every read is strongly consistent.
+func (s *Store) Get(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, _ bool) (attr.Item, error) {
+	w, err := s.partition(t, p)
 	if err != nil {
 		return nil, err
 	}
 	return w.r.Get(key)
 }
 
-// Query returns one page of a query.
-func (s *Store) Query(ctx context.Context, t *schema.Table, in *partition.QueryInput) (*partition.Page, error) {
-	w, err := s.partition(t)
+// Query returns one page of a query of partition p.
+func (s *Store) Query(ctx context.Context, t *schema.Table, p *schema.Partition, in *partition.QueryInput) (*partition.Page, error) {
+	w, err := s.partition(t, p)
 	if err != nil {
 		return nil, err
 	}
 	return w.r.Query(in)
 }
 
-// Scan returns one page of a scan.
-func (s *Store) Scan(ctx context.Context, t *schema.Table, in *partition.ScanInput) (*partition.Page, error) {
-	w, err := s.partition(t)
+// Scan returns one page of a scan of partition p.
+func (s *Store) Scan(ctx context.Context, t *schema.Table, p *schema.Partition, in *partition.ScanInput) (*partition.Page, error) {
+	w, err := s.partition(t, p)
 	if err != nil {
 		return nil, err
 	}
 	return w.r.Scan(in)
 }
 
-// Stats returns the table's item count and size in bytes.
+// Stats returns the table's item count and size in bytes, summed over its
+// partitions.
 func (s *Store) Stats(ctx context.Context, t *schema.Table) (items, bytes int64, err error) {
-	w, err := s.partition(t)
-	if err != nil {
-		return 0, 0, err
+	for i := range t.Partitions {
+		w, err := s.partition(t, &t.Partitions[i])
+		if err != nil {
+			return 0, 0, err
+		}
+		n, b := w.r.Stats()
+		items, bytes = items+n, bytes+b
 	}
-	items, bytes = w.r.Stats()
 	return items, bytes, nil
 }

@@ -135,7 +135,7 @@ func newStore(t *testing.T, maxBatch int) (*Store, *fakes) {
 }
 
 func table(id uint64) *schema.Table {
-	return &schema.Table{Name: fmt.Sprintf("t%d", id), PartitionID: id,
+	return &schema.Table{Name: fmt.Sprintf("t%d", id), Partitions: schema.EvenPartitions(id, 1),
 		Key: schema.KeySchema{Hash: schema.KeyAttr{Name: "pk", Type: attr.TypeS}}}
 }
 
@@ -182,14 +182,14 @@ func TestWriteAndRead(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := s.Write(ctx, tb, tc.cmd)
+			res, err := s.Write(ctx, tb, &tb.Partitions[0], tc.cmd)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tc.wantErr != 0 && !dberr.Is(res.Err, tc.wantErr) {
 				t.Fatalf("result error = %v, want kind %d", res.Err, tc.wantErr)
 			}
-			got, err := s.Get(ctx, tb, attr.Item{"pk": tc.cmd.Item["pk"]}, true)
+			got, err := s.Get(ctx, tb, &tb.Partitions[0], attr.Item{"pk": tc.cmd.Item["pk"]}, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -213,14 +213,14 @@ func TestConcurrentWritersGroupCommit(t *testing.T) {
 	errs := make(chan error, writers)
 	for i := range writers {
 		wg.Go(func() {
-			res, err := s.Write(ctx, tb, put(fmt.Sprintf("k%03d", i)))
+			res, err := s.Write(ctx, tb, &tb.Partitions[0], put(fmt.Sprintf("k%03d", i)))
 			if err == nil {
 				err = res.Err
 			}
 			errs <- err
 		})
 	}
-	first := waitQueued(t, s, fake, tb.PartitionID, writers)
+	first := waitQueued(t, s, fake, tb.Partitions[0].ID, writers)
 	fake.release()
 	wg.Wait()
 	close(errs)
@@ -254,7 +254,7 @@ func TestApplyFaultFailsBatch(t *testing.T) {
 	fake := newFake()
 	fake.fault = errors.New("disk on fire")
 	fs.next = fake
-	_, err := s.Write(ctx, table(1), put("a"))
+	_, err := s.Write(ctx, table(1), &table(1).Partitions[0], put("a"))
 	if err == nil || dberr.As(err).Kind != dberr.Internal {
 		t.Fatalf("Write error = %v, want an internal fault", err)
 	}
@@ -265,7 +265,7 @@ func TestContextCancelWhileQueued(t *testing.T) {
 	gated(t, fs)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := s.Write(ctx, table(1), put("a"))
+	_, err := s.Write(ctx, table(1), &table(1).Partitions[0], put("a"))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Write error = %v, want deadline exceeded", err)
 	}
@@ -278,7 +278,7 @@ func TestDeleteTable(t *testing.T) {
 	if err := s.TableCreated(ctx, tb); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Write(ctx, tb, put("a")); err != nil {
+	if _, err := s.Write(ctx, tb, &tb.Partitions[0], put("a")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.TableDeleted(ctx, tb); err != nil {
@@ -291,9 +291,12 @@ func TestDeleteTable(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"write", func() error { _, err := s.Write(ctx, tb, put("b")); return err }},
-		{"get", func() error { _, err := s.Get(ctx, tb, attr.Item{"pk": attr.Str("a")}, false); return err }},
-		{"scan", func() error { _, err := s.Scan(ctx, tb, &partition.ScanInput{}); return err }},
+		{"write", func() error { _, err := s.Write(ctx, tb, &tb.Partitions[0], put("b")); return err }},
+		{"get", func() error {
+			_, err := s.Get(ctx, tb, &tb.Partitions[0], attr.Item{"pk": attr.Str("a")}, false)
+			return err
+		}},
+		{"scan", func() error { _, err := s.Scan(ctx, tb, &tb.Partitions[0], &partition.ScanInput{}); return err }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -311,7 +314,7 @@ func TestDeleteTable(t *testing.T) {
 func TestClose(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t, 8)
-	if _, err := s.Write(ctx, table(1), put("a")); err != nil {
+	if _, err := s.Write(ctx, table(1), &table(1).Partitions[0], put("a")); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -319,7 +322,7 @@ func TestClose(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Write(ctx, table(1), put("b")); !dberr.Is(err, dberr.Unavailable) {
+	if _, err := s.Write(ctx, table(1), &table(1).Partitions[0], put("b")); !dberr.Is(err, dberr.Unavailable) {
 		t.Errorf("write after Close: %v, want Unavailable", err)
 	}
 }
@@ -331,11 +334,11 @@ func TestCloseFailsQueuedWrites(t *testing.T) {
 	errs := make(chan error, 3)
 	for i := range 3 {
 		go func() {
-			_, err := s.Write(context.Background(), tb, put(fmt.Sprint(i)))
+			_, err := s.Write(context.Background(), tb, &tb.Partitions[0], put(fmt.Sprint(i)))
 			errs <- err
 		}()
 	}
-	waitQueued(t, s, fake, tb.PartitionID, 3)
+	waitQueued(t, s, fake, tb.Partitions[0].ID, 3)
 	closed := make(chan struct{})
 	go func() { _ = s.Close(); close(closed) }()
 	fake.release()
@@ -391,5 +394,49 @@ func waitQueued(t *testing.T, s *Store, f *fakeReplica, id uint64, n int) int {
 			t.Fatalf("%d writes never queued", n)
 		}
 		runtime.Gosched()
+	}
+}
+
+func TestTablePartitionsHaveTheirOwnReplicas(t *testing.T) {
+	s, fs := newStore(t, 8)
+	ctx := context.Background()
+	tb := &schema.Table{Name: "multi", Partitions: schema.EvenPartitions(20, 3),
+		Key: schema.KeySchema{Hash: schema.KeyAttr{Name: "pk", Type: attr.TypeS}}}
+	if err := s.TableCreated(ctx, tb); err != nil {
+		t.Fatal(err)
+	}
+	if len(fs.parts) != 3 {
+		t.Fatalf("opened %d partitions, want 3", len(fs.parts))
+	}
+	for i, pk := range []string{"a", "b", "c", "d"} {
+		p := &tb.Partitions[i%3]
+		if _, err := s.Write(ctx, tb, p, put(pk)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Get(ctx, tb, p, attr.Item{"pk": attr.Str(pk)}, true); err != nil || got == nil {
+			t.Fatalf("Get %s from partition %d = %v, %v", pk, p.ID, got, err)
+		}
+	}
+	cases := []struct {
+		id   uint64
+		want int
+	}{{20, 2}, {21, 1}, {22, 1}}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint("partition=", tc.id), func(t *testing.T) {
+			if n := len(fs.parts[tc.id].items); n != tc.want {
+				t.Fatalf("partition %d holds %d items, want %d", tc.id, n, tc.want)
+			}
+		})
+	}
+	if n, _, err := s.Stats(ctx, tb); err != nil || n != 4 {
+		t.Fatalf("Stats = %d, %v, want 4 items", n, err)
+	}
+	if err := s.TableDeleted(ctx, tb); err != nil {
+		t.Fatal(err)
+	}
+	for id, r := range fs.parts {
+		if !r.dropped {
+			t.Errorf("partition %d not dropped", id)
+		}
 	}
 }

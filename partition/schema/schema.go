@@ -1,9 +1,3 @@
-// Package schema holds table metadata: what a table is called, its key
-// schema and the settings DescribeTable reports. The catalog stores these
-// values; the router validates requests against them; the partition state
-// machine needs only the KeySchema.
-//
-// Values are plain data, safe to share while nobody mutates them.
 package schema
 
 import (
@@ -71,11 +65,13 @@ type SSE struct {
 
 // Table is everything flotilla knows about one table.
 type Table struct {
-	Name        string    `json:"name"`
-	ID          string    `json:"id"`  // UUID, reported as TableId
-	ARN         string    `json:"arn"` // arn:aws:dynamodb:<region>:<account>:table/<name>
-	PartitionID uint64    `json:"partitionId"`
-	Key         KeySchema `json:"key"`
+	Name string `json:"name"`
+	ID   string `json:"id"`  // UUID, reported as TableId
+	ARN  string `json:"arn"` // arn:aws:dynamodb:<region>:<account>:table/<name>
+	// Partitions split the partition-key hash space among the table's
+	// partitions, sorted by First (see ValidatePartitions).
+	Partitions []Partition `json:"partitions"`
+	Key        KeySchema   `json:"key"`
 	// AttributeDefinitions in the order the client gave them.
 	AttributeDefinitions []KeyAttr  `json:"attributeDefinitions"`
 	Status               string     `json:"status"`

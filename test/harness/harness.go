@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -27,10 +28,19 @@ var (
 	buildErr  error
 )
 
-// Binary returns the path of a flotilla binary built from this checkout.
+// BinaryEnv names an environment variable that, when set, is the path of a
+// prebuilt flotilla binary to use instead of building one.
+const BinaryEnv = "FLOTILLA_TEST_BINARY"
+
+// Binary returns the path of a flotilla binary built from this checkout (or
+// the one $FLOTILLA_TEST_BINARY names).
 func Binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		if p := os.Getenv(BinaryEnv); p != "" {
+			binPath = p
+			return
+		}
 		dir, err := os.MkdirTemp("", "flotilla-bin-")
 		if err != nil {
 			buildErr = err
@@ -56,12 +66,21 @@ func moduleRoot() string {
 
 // Server is one running flotilla process.
 type Server struct {
-	t       testing.TB
-	DataDir string
-	Addr    string // host:port of the DynamoDB API
-	cmd     *exec.Cmd
-	done    chan struct{}
-	args    []string
+	t          testing.TB
+	DataDir    string
+	Addr       string // host:port of the DynamoDB API
+	GRPCAddr   string // host:port for traffic between nodes
+	GossipAddr string // host:port for membership gossip
+	cmd        *exec.Cmd
+	done       chan struct{}
+	args       []string
+	// fixedAddrs keeps Addr, GRPCAddr and GossipAddr across restarts
+	// instead of picking new free ports.
+	fixedAddrs bool
+	// output receives the process's stdout and stderr; nil means os.Stderr.
+	output io.Writer
+	// readyTimeout bounds WaitReady after a (re)start; 0 means 30s.
+	readyTimeout time.Duration
 }
 
 // Start runs `flotilla serve` on a free 127.0.0.1 port with data in dataDir
@@ -80,12 +99,30 @@ func Start(t testing.TB, dataDir string, extraArgs ...string) *Server {
 
 func (s *Server) start() {
 	s.t.Helper()
-	s.Addr = FreeAddr(s.t)
+	s.launch()
+	timeout := s.readyTimeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	s.WaitReady(timeout)
+}
+
+// launch starts the process without waiting for it to be ready. Unless the
+// server's addresses are fixed, it first picks new free ports.
+func (s *Server) launch() {
+	s.t.Helper()
+	if !s.fixedAddrs {
+		s.Addr, s.GRPCAddr, s.GossipAddr = FreeAddr(s.t), FreeAddr(s.t), FreeAddr(s.t)
+	}
 	args := append([]string{"serve", "--data-dir", s.DataDir, "--http-addr", s.Addr,
-		"--grpc-addr", FreeAddr(s.t), "--gossip-addr", FreeAddr(s.t)}, s.args...)
+		"--grpc-addr", s.GRPCAddr, "--gossip-addr", s.GossipAddr}, s.args...)
 	s.cmd = exec.Command(Binary(s.t), args...)
-	s.cmd.Stdout = os.Stderr
-	s.cmd.Stderr = os.Stderr
+	out := s.output
+	if out == nil {
+		out = os.Stderr
+	}
+	s.cmd.Stdout = out
+	s.cmd.Stderr = out
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("start flotilla: %v", err)
 	}
@@ -94,7 +131,19 @@ func (s *Server) start() {
 		_ = cmd.Wait()
 		close(done)
 	}(s.cmd, s.done)
-	s.WaitReady(30 * time.Second)
+}
+
+// Running reports whether the process has been started and not yet exited.
+func (s *Server) Running() bool {
+	if s.done == nil {
+		return false
+	}
+	select {
+	case <-s.done:
+		return false
+	default:
+		return true
+	}
 }
 
 // WaitReady polls GET /ready until it answers 200 or the deadline passes.
@@ -132,6 +181,9 @@ func (s *Server) Kill() {
 
 // Stop sends SIGTERM and waits for a graceful exit.
 func (s *Server) Stop() error {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return fmt.Errorf("flotilla was never started")
+	}
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		return err
 	}
@@ -148,7 +200,8 @@ func (s *Server) Stop() error {
 }
 
 // Restart starts the server again on the same data directory (after Kill or
-// Stop), on a new port.
+// Stop) and waits until it is ready: on new ports, or on the same ports for
+// a cluster node (see StartCluster), whose addresses the cluster remembers.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.start()
