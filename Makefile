@@ -53,7 +53,7 @@ fuzz:
 	for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u); do \
 		for target in $$($(GO) test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
 			echo "== fuzz $$dir $$target ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x $$dir; \
 		done; \
 	done
 
@@ -63,7 +63,7 @@ e2e:
 # The load run starts a server on BENCHADDR with data in a temporary
 # directory and stops it (SIGTERM) afterwards, whatever the outcome.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./partition/... ./router/...
+	$(GO) test -run '^$$' -bench . -benchmem ./partition/... ./router/... ./node/... ./replication/...
 	@set -e; \
 	dir=$$(mktemp -d); \
 	./$(BIN) serve --data-dir $$dir/data --http-addr $(BENCHADDR) --log-level warn & pid=$$!; \
