@@ -1,11 +1,9 @@
 package router
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/flotilla-db/flotilla/partition"
 	"github.com/flotilla-db/flotilla/partition/attr"
@@ -310,50 +308,13 @@ func checkQueryStartKey(start attr.Item, ks schema.KeySchema, kc *expr.KeyCondit
 	if err := validateKeyValues(start, ks); err != nil {
 		return dberr.Validationf("The provided starting key is invalid: %s", dberr.As(err).Message)
 	}
-	if kc.Op != expr.RangeNone && !matchesRange(start[kc.RangeName], kc) {
+	if kc.Op != expr.RangeNone && !kc.MatchesRange(start[kc.RangeName]) {
 		return dberr.Validationf("The provided starting key does not match the range key predicate")
 	}
 	if !attr.Equal(start[kc.HashName], kc.HashValue) {
 		return dberr.Validationf("The provided starting key is outside query boundaries based on provided conditions")
 	}
 	return nil
-}
-
-// matchesRange reports whether a sort key value satisfies the key
-// condition's sort key predicate.
-func matchesRange(v attr.Value, kc *expr.KeyCondition) bool {
-	c, ok := attr.Compare(v, kc.Values[0])
-	if !ok {
-		return false
-	}
-	switch kc.Op {
-	case expr.RangeEQ:
-		return c == 0
-	case expr.RangeLT:
-		return c < 0
-	case expr.RangeLE:
-		return c <= 0
-	case expr.RangeGT:
-		return c > 0
-	case expr.RangeGE:
-		return c >= 0
-	case expr.RangeBetween:
-		hi, ok := attr.Compare(v, kc.Values[1])
-		return ok && c >= 0 && hi <= 0
-	case expr.RangeBeginsWith:
-		return hasPrefix(v, kc.Values[0])
-	}
-	return true
-}
-
-func hasPrefix(v, prefix attr.Value) bool {
-	switch {
-	case v.T == attr.TypeS && prefix.T == attr.TypeS:
-		return strings.HasPrefix(v.S, prefix.S)
-	case v.T == attr.TypeB && prefix.T == attr.TypeB:
-		return bytes.HasPrefix(v.B, prefix.B)
-	}
-	return false
 }
 
 // ---- Scan ----

@@ -162,3 +162,33 @@ func checkKeyTypes(t *keyTerm, want attr.Type) error {
 	}
 	return nil
 }
+
+// MatchesRange reports whether a sort key value satisfies the key
+// condition's sort key predicate (true when it has none).
+func (kc *KeyCondition) MatchesRange(v attr.Value) bool {
+	if kc.Op == RangeNone {
+		return true
+	}
+	c, ok := attr.Compare(v, kc.Values[0])
+	if !ok {
+		return false
+	}
+	switch kc.Op {
+	case RangeEQ:
+		return c == 0
+	case RangeLT:
+		return c < 0
+	case RangeLE:
+		return c <= 0
+	case RangeGT:
+		return c > 0
+	case RangeGE:
+		return c >= 0
+	case RangeBetween:
+		hi, ok := attr.Compare(v, kc.Values[1])
+		return ok && c >= 0 && hi <= 0
+	case RangeBeginsWith:
+		return beginsWith(v, kc.Values[0])
+	}
+	return true
+}
