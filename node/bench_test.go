@@ -37,6 +37,8 @@ func newBenchNode(b *testing.B, seed bool) *benchNode {
 	cfg := DefaultConfig()
 	cfg.DataDir = b.TempDir()
 	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.GRPCAddr = "127.0.0.1:0"
+	cfg.GossipAddr = "127.0.0.1:0"
 	n, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)

@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"time"
+
+	"github.com/flotilla-db/flotilla/replication"
 )
 
 // Config configures a Node.
@@ -29,13 +32,82 @@ type Config struct {
 	// Join lists host:port gossip addresses of existing cluster members.
 	Join []string
 	// BootstrapExpect is the number of nodes to wait for before forming a
-	// new cluster; 0 or 1 means single-node.
+	// new cluster; 0 or 1 with no Join means a node that forms a cluster
+	// of its own at once.
 	BootstrapExpect int
 	// InitialOnDemandPartitions is the number of partitions a new
 	// PAY_PER_REQUEST table starts with (1 to 64).
 	InitialOnDemandPartitions int
+	// DeadNodeTimeout is how long a node must stay dead before its
+	// replicas are placed on other nodes.
+	DeadNodeTimeout time.Duration
+	// ReconcileInterval is how often the node moves its replicas toward
+	// the catalog's desired state and the catalog leader plans placement,
+	// besides after every catalog change.
+	ReconcileInterval time.Duration
+	// Raft holds the timings of every Raft group on the node.
+	Raft RaftConfig
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
+}
+
+// RaftConfig holds the Raft timings of a node's groups (see
+// replication.Config). A group whose only replica is this node uses at
+// most 50ms election timeouts whatever these say.
+type RaftConfig struct {
+	// HeartbeatTimeout is how long a follower waits for its leader before
+	// starting an election.
+	HeartbeatTimeout time.Duration
+	// ElectionTimeout is how long a candidate waits for votes.
+	ElectionTimeout time.Duration
+	// LeaderLeaseTimeout is how long a leader stays leader without
+	// reaching a quorum; it must not exceed HeartbeatTimeout.
+	LeaderLeaseTimeout time.Duration
+	// CommitTimeout is the longest a leader waits before telling
+	// followers the commit index.
+	CommitTimeout time.Duration
+	// SnapshotThreshold is how many log entries trigger a snapshot.
+	SnapshotThreshold uint64
+	// TrailingLogs is how many entries a snapshot leaves in the log.
+	TrailingLogs uint64
+}
+
+// DefaultRaftConfig returns the production timings.
+func DefaultRaftConfig() RaftConfig {
+	return RaftConfig{
+		HeartbeatTimeout:   time.Second,
+		ElectionTimeout:    time.Second,
+		LeaderLeaseTimeout: 500 * time.Millisecond,
+		CommitTimeout:      5 * time.Millisecond,
+		SnapshotThreshold:  8192,
+		TrailingLogs:       10240,
+	}
+}
+
+// replication returns the group config template for these timings.
+func (r RaftConfig) replication() replication.Config {
+	c := replication.DefaultConfig()
+	c.HeartbeatTimeout, c.ElectionTimeout = r.HeartbeatTimeout, r.ElectionTimeout
+	c.LeaderLeaseTimeout, c.CommitTimeout = r.LeaderLeaseTimeout, r.CommitTimeout
+	c.SnapshotThreshold, c.TrailingLogs = r.SnapshotThreshold, r.TrailingLogs
+	return c
+}
+
+// Validate reports the first invalid timing.
+func (r RaftConfig) Validate() error {
+	switch {
+	case r.HeartbeatTimeout < 5*time.Millisecond:
+		return fmt.Errorf("node: Config.Raft.HeartbeatTimeout %v is below 5ms", r.HeartbeatTimeout)
+	case r.ElectionTimeout < 5*time.Millisecond:
+		return fmt.Errorf("node: Config.Raft.ElectionTimeout %v is below 5ms", r.ElectionTimeout)
+	case r.LeaderLeaseTimeout < 5*time.Millisecond || r.LeaderLeaseTimeout > r.HeartbeatTimeout:
+		return fmt.Errorf("node: Config.Raft.LeaderLeaseTimeout %v is not between 5ms and HeartbeatTimeout %v", r.LeaderLeaseTimeout, r.HeartbeatTimeout)
+	case r.CommitTimeout <= 0:
+		return fmt.Errorf("node: Config.Raft.CommitTimeout %v is not positive", r.CommitTimeout)
+	case r.SnapshotThreshold < 1 || r.TrailingLogs < 1:
+		return fmt.Errorf("node: Config.Raft.SnapshotThreshold %d and TrailingLogs %d must be positive", r.SnapshotThreshold, r.TrailingLogs)
+	}
+	return nil
 }
 
 // DefaultConfig returns a single-node configuration with data in ./data,
@@ -49,6 +121,9 @@ func DefaultConfig() Config {
 		Region:     "us-east-1",
 
 		InitialOnDemandPartitions: 2,
+		DeadNodeTimeout:           60 * time.Second,
+		ReconcileInterval:         time.Second,
+		Raft:                      DefaultRaftConfig(),
 	}
 }
 
@@ -81,8 +156,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("node: Config.Region %q is not a region name like us-east-1", c.Region)
 	case c.BootstrapExpect < 0:
 		return fmt.Errorf("node: Config.BootstrapExpect %d is negative", c.BootstrapExpect)
+	case c.DeadNodeTimeout <= 0:
+		return fmt.Errorf("node: Config.DeadNodeTimeout %v is not positive", c.DeadNodeTimeout)
+	case c.ReconcileInterval <= 0:
+		return fmt.Errorf("node: Config.ReconcileInterval %v is not positive", c.ReconcileInterval)
 	}
-	return nil
+	return c.Raft.Validate()
 }
 
 func validateAddr(field, addr string) error {

@@ -1,15 +1,27 @@
-// Package node is a running flotilla process: it opens the data directory,
-// hosts this node's partitions and catalog, and serves the DynamoDB HTTP API.
+// Package node is a running flotilla process: a member of a Raft-replicated
+// cluster (a single node is a cluster of one) that serves the DynamoDB HTTP
+// API.
 //
-// It owns the data directory layout (node.json, the store/ Pebble database
-// holding the catalog under prefix 'c' and partitions under prefix 'p'),
-// the HTTP server with its /health and /ready endpoints, and the shutdown
-// order: stop accepting requests, drain them, stop the partition writers,
-// close the store. Request handling is left to package router, durable
-// table metadata to package catalog and item storage to package local.
+// It owns the data directory layout (node.json; store/, the Pebble
+// database holding the catalog under prefix 'c' and partitions under
+// prefix 'p'; raft/<group-id>/ per Raft group), the wiring and the start
+// and stop order of the node's parts: the store, one gRPC server (the
+// multiplexed Raft transport, the catalog service and the data plane),
+// memberlist gossip, the catalog group, the partition replicas (package
+// host), the router and the HTTP server with /health, /ready and
+// /admin/status.
 //
-// In single-node mode the cluster settings (gRPC and gossip addresses, join
-// list, bootstrap size) are validated and recorded but not used.
+// It also owns the cluster loops: bootstrapping the catalog group (alone
+// when standalone; with BootstrapExpect nodes, by the one with the
+// smallest id among the first of them), reconciling the hosted replicas
+// after each catalog change and every ReconcileInterval, and, on the
+// catalog leader, keeping the catalog group's voters on live nodes (up to
+// five) and proposing the replica moves package placement plans (dead
+// nodes replaced after DeadNodeTimeout). Table metadata semantics belong
+// to package catalog, request routing to packages router and dataplane.
+//
+// /ready answers 200 once Run serves HTTP and this node's catalog replica
+// has caught up with a leader recently.
 //
 // A Node is safe for concurrent use; Run is called once, and Close may be
 // called from any goroutine, any number of times.

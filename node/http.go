@@ -40,6 +40,9 @@ func (n *Node) handler(api http.Handler) http.Handler {
 			case "/ready":
 				n.serveReady(w)
 				return
+			case "/admin/status":
+				n.serveStatus(w)
+				return
 			}
 		}
 		api.ServeHTTP(w, r)
@@ -47,7 +50,7 @@ func (n *Node) handler(api http.Handler) http.Handler {
 }
 
 func (n *Node) serveReady(w http.ResponseWriter) {
-	if !n.ready.Load() {
+	if !n.serving.Load() || !n.catalogOK.Load() {
 		writeStatus(w, http.StatusServiceUnavailable, "not ready")
 		return
 	}

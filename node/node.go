@@ -8,45 +8,65 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/flotilla-db/flotilla/node/catalog"
-	"github.com/flotilla-db/flotilla/node/local"
-	"github.com/flotilla-db/flotilla/partition"
-	"github.com/flotilla-db/flotilla/partition/schema"
+	"github.com/flotilla-db/flotilla/node/dataplane"
+	"github.com/flotilla-db/flotilla/node/host"
+	"github.com/flotilla-db/flotilla/node/membership"
+	"github.com/flotilla-db/flotilla/replication/transport"
 	"github.com/flotilla-db/flotilla/router"
+	"google.golang.org/grpc"
 )
 
 // accountID is the AWS account flotilla reports in ARNs.
 const accountID = "000000000000"
 
-// shutdownTimeout bounds how long Run waits for in-flight requests after
-// its context ends.
+// shutdownTimeout bounds how long Close waits for in-flight requests.
 const shutdownTimeout = 10 * time.Second
 
-// Node is one flotilla process.
+// raftDir is the directory of the node's Raft groups in the data directory.
+const raftDir = "raft"
+
+// Node is one flotilla process: a member of a cluster (of one, by
+// default).
 type Node struct {
 	cfg  Config
 	log  *slog.Logger
 	meta meta
 
-	db      *pebble.DB
-	data    *local.Store
-	catalog *catalog.Catalog
-	ln      net.Listener
-	srv     *http.Server
+	db       *pebble.DB
+	grpcLn   net.Listener
+	grpcAddr string // advertised
+	tr       *transport.Transport
+	grpcSrv  *grpc.Server
+	grpcDone chan struct{} // closed when the gRPC server has stopped
+	members  *membership.Membership
+	host     *host.Host
+	state    *catalog.State
+	cgroup   *catalogGroup
+	catalog  *catalog.Catalog
+	data     *dataplane.Data
+	ln       net.Listener
+	srv      *http.Server
 
-	ready     atomic.Bool
+	ctx    context.Context // ends when Close starts; parent of the node's loops
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the node's loops
+
+	serving   atomic.Bool // Run serves HTTP
+	catalogOK atomic.Bool // the catalog replica caught up with its leader lately
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// New opens the data directory, the store and the catalog, opens every
-// table's partition and binds the HTTP listener. The caller must Run or
-// Close the node.
+// New opens the data directory and the store, starts the node's Raft
+// groups, gRPC server and gossip, and binds the HTTP listener. The caller
+// must Run or Close the node.
 func New(cfg Config) (*Node, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -56,8 +76,12 @@ func New(cfg Config) (*Node, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	n := &Node{cfg: cfg, log: log}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
 	if err := n.open(); err != nil {
-		return nil, errors.Join(err, n.closeStore())
+		if n.ln != nil {
+			_ = n.ln.Close()
+		}
+		return nil, errors.Join(err, n.shutdown())
 	}
 	return n, nil
 }
@@ -75,48 +99,73 @@ func (n *Node) open() error {
 	if n.db, err = openStore(n.cfg.DataDir, n.log); err != nil {
 		return err
 	}
-	if err := n.openTables(); err != nil {
-		return err
+	steps := []func() error{n.listen, n.openHost, n.openCatalog, n.openData, n.bindHTTP, n.startGRPC, n.joinGossip}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
 	}
-	if err := n.bindHTTP(); err != nil {
-		return err
-	}
+	n.startLoops()
 	n.logStart(created)
 	return nil
 }
 
-// openTables loads the catalog, finishes interrupted table drops and opens
-// every table's partition.
-func (n *Node) openTables() error {
-	lcfg := local.DefaultConfig()
-	lcfg.Logger = n.log
-	db := n.db
-	lcfg.Open = func(id uint64, key schema.KeySchema) (local.Replica, error) {
-		return partition.Open(db, id, key)
+// listen binds the gRPC and HTTP listeners.
+func (n *Node) listen() error {
+	var err error
+	if n.grpcLn, n.grpcAddr, err = listenAdvertised(n.cfg.GRPCAddr); err != nil {
+		return fmt.Errorf("node: gRPC: %w", err)
 	}
-	data, err := local.New(lcfg)
-	if err != nil {
+	if n.ln, err = net.Listen("tcp", n.cfg.HTTPAddr); err != nil {
+		return fmt.Errorf("node: listen on %s: %w", n.cfg.HTTPAddr, err)
+	}
+	tcfg := transport.DefaultConfig(raftAddr(n.grpcAddr))
+	tcfg.Logger = n.log
+	n.tr, err = transport.New(tcfg)
+	return err
+}
+
+func (n *Node) openHost() error {
+	var err error
+	n.host, err = host.New(host.Config{
+		NodeID:        n.meta.NodeID,
+		Addr:          raftAddr(n.grpcAddr),
+		RaftDir:       filepath.Join(n.cfg.DataDir, raftDir),
+		DB:            n.db,
+		Transports:    n.tr,
+		Directory:     directory{n},
+		Raft:          n.cfg.Raft.replication(),
+		ReleaseAfter:  10 * n.cfg.Raft.HeartbeatTimeout,
+		ChangeTimeout: 10 * n.cfg.Raft.HeartbeatTimeout,
+		Logger:        n.log,
+	})
+	return err
+}
+
+func (n *Node) openCatalog() error {
+	var err error
+	if n.state, err = catalog.OpenState(n.db); err != nil {
 		return err
 	}
-	n.data = data
+	if n.cgroup, err = openCatalogGroup(n, n.standalone()); err != nil {
+		return err
+	}
 	ccfg := catalog.DefaultConfig()
-	ccfg.Observer = data
+	ccfg.State, ccfg.Group, ccfg.Dialer, ccfg.Logger = n.state, n.cgroup, n.tr, n.log
+	ccfg.Place = n.place
 	if n.cfg.InitialOnDemandPartitions != 0 {
 		ccfg.InitialOnDemandPartitions = n.cfg.InitialOnDemandPartitions
 	}
-	if n.catalog, err = catalog.Open(n.db, ccfg); err != nil {
-		return err
-	}
-	ctx := context.Background()
-	if err := n.catalog.FinishDrops(ctx); err != nil {
-		return fmt.Errorf("node: finish dropping deleted tables: %w", err)
-	}
-	for _, t := range n.catalog.Tables() {
-		if err := data.TableCreated(ctx, t); err != nil {
-			return fmt.Errorf("node: open table %s: %w", t.Name, err)
-		}
-	}
-	return nil
+	n.catalog, err = catalog.New(ccfg)
+	return err
+}
+
+func (n *Node) openData() error {
+	dcfg := dataplane.DefaultConfig()
+	dcfg.NodeID, dcfg.Groups, dcfg.Directory, dcfg.Dialer, dcfg.Logger = n.meta.NodeID, groups{n.host}, directory{n}, n.tr, n.log
+	var err error
+	n.data, err = dataplane.New(dcfg)
+	return err
 }
 
 func (n *Node) bindHTTP() error {
@@ -130,13 +179,34 @@ func (n *Node) bindHTTP() error {
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	ln, err := net.Listen("tcp", n.cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("node: listen on %s: %w", n.cfg.HTTPAddr, err)
-	}
-	n.ln = ln
 	n.srv = newHTTPServer(n.handler(rt), n.log)
 	return nil
+}
+
+// startGRPC serves the Raft transport, the catalog and the data plane.
+func (n *Node) startGRPC() error {
+	n.grpcSrv = grpc.NewServer(n.tr.ServerOptions()...)
+	n.tr.Register(n.grpcSrv)
+	catalog.Register(n.grpcSrv, n.catalog)
+	dataplane.NewService(groups{n.host}, n.log).Register(n.grpcSrv)
+	srv, ln := n.grpcSrv, n.grpcLn
+	n.grpcDone = make(chan struct{})
+	go func() {
+		defer close(n.grpcDone)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+			n.log.Error("gRPC server failed", "err", err)
+		}
+	}()
+	return nil
+}
+
+// goFunc runs fn on a goroutine that Close waits for.
+func (n *Node) goFunc(fn func(ctx context.Context)) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		fn(n.ctx)
+	}()
 }
 
 func (n *Node) logStart(created bool) {
@@ -145,10 +215,8 @@ func (n *Node) logStart(created bool) {
 		slog.String("clusterId", n.meta.ClusterID),
 		slog.String("region", n.cfg.Region),
 		slog.Bool("newDataDir", created),
-		slog.Int("tables", len(n.catalog.Tables())))
-	n.log.Info("single-node mode: cluster settings are recorded but unused",
-		slog.String("grpcAddr", n.cfg.GRPCAddr),
-		slog.String("gossipAddr", n.cfg.GossipAddr),
+		slog.String("grpcAddr", n.grpcAddr),
+		slog.String("gossipAddr", n.members.Addr()),
 		slog.String("zone", n.cfg.Zone),
 		slog.Any("join", n.cfg.Join),
 		slog.Int("bootstrapExpect", n.cfg.BootstrapExpect))
@@ -158,20 +226,28 @@ func (n *Node) logStart(created bool) {
 // when Config.HTTPAddr asked for port 0).
 func (n *Node) HTTPAddr() string { return n.ln.Addr().String() }
 
+// GRPCAddr is the address other nodes reach this node's gRPC server on.
+func (n *Node) GRPCAddr() string { return n.grpcAddr }
+
+// GossipAddr is the address other nodes reach this node's gossip on.
+func (n *Node) GossipAddr() string { return n.members.Addr() }
+
+// Handler is the node's HTTP handler: the DynamoDB API and the node's own
+// endpoints, for serving requests in-process.
+func (n *Node) Handler() http.Handler { return n.srv.Handler }
+
 // NodeID is this node's persistent id.
 func (n *Node) NodeID() string { return n.meta.NodeID }
 
-// ClusterID is the id of the cluster this node belongs to.
+// ClusterID is the id recorded in this node's data directory.
 func (n *Node) ClusterID() string { return n.meta.ClusterID }
 
-// Run serves HTTP until ctx ends, then shuts down gracefully: it stops
-// accepting requests, waits for those in flight (at most 10s), stops the
-// partition writers and closes the store. It returns nil after a clean
-// shutdown.
+// Run serves HTTP until ctx ends, then shuts the node down gracefully. It
+// returns nil after a clean shutdown.
 func (n *Node) Run(ctx context.Context) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- n.srv.Serve(n.ln) }()
-	n.ready.Store(true)
+	n.serving.Store(true)
 	n.log.Info("serving DynamoDB API", slog.String("httpAddr", n.HTTPAddr()))
 	var err error
 	select {
@@ -183,14 +259,15 @@ func (n *Node) Run(ctx context.Context) error {
 	return errors.Join(err, n.Close())
 }
 
-// Close shuts the node down: it drains HTTP requests (at most 10s), then
-// stops the writers and closes the store. It is idempotent.
+// Close shuts the node down: it drains HTTP requests (at most 10s), leaves
+// the gossip cluster, stops its loops, gRPC server and Raft groups and
+// closes the store. It is idempotent.
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
-		n.ready.Store(false)
+		n.serving.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
-		n.closeErr = errors.Join(n.closeHTTP(ctx), n.closeStore())
+		n.closeErr = errors.Join(n.closeHTTP(ctx), n.shutdown())
 		n.log.Info("node closed", slog.Any("err", n.closeErr))
 	})
 	return n.closeErr
@@ -214,11 +291,31 @@ func (n *Node) closeHTTP(ctx context.Context) error {
 	return err
 }
 
-// closeStore stops the writers, then closes Pebble.
-func (n *Node) closeStore() error {
+// shutdown stops everything but HTTP in reverse start order: gossip
+// (after telling peers), the loops, the Raft groups, gRPC, the transport
+// and the store. Parts never started are skipped.
+func (n *Node) shutdown() error {
 	var errs []error
-	if n.data != nil {
-		errs = append(errs, n.data.Close())
+	n.leaveGossip()
+	n.cancel()
+	n.wg.Wait()
+	if n.host != nil {
+		errs = append(errs, n.host.Close())
+	}
+	if n.cgroup != nil {
+		errs = append(errs, n.cgroup.Shutdown())
+	}
+	if n.grpcSrv != nil {
+		n.grpcSrv.Stop()
+		<-n.grpcDone
+	} else if n.grpcLn != nil {
+		_ = n.grpcLn.Close()
+	}
+	if n.tr != nil {
+		errs = append(errs, n.tr.Close())
+	}
+	if n.members != nil {
+		errs = append(errs, n.members.Shutdown())
 	}
 	if n.db != nil {
 		if err := n.db.Close(); err != nil {

@@ -113,6 +113,16 @@ func start(t *testing.T, dir string) *running {
 	cfg := DefaultConfig()
 	cfg.DataDir = dir
 	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.GRPCAddr = "127.0.0.1:0"
+	cfg.GossipAddr = "127.0.0.1:0"
+	r := run(t, cfg)
+	waitStatus(t, r.base+"/ready", http.StatusOK)
+	return r
+}
+
+// run creates a node for cfg and runs it until the test ends.
+func run(t *testing.T, cfg Config) *running {
+	t.Helper()
 	n, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +131,6 @@ func start(t *testing.T, dir string) *running {
 	r := &running{n: n, base: "http://" + n.HTTPAddr(), stop: cancel, done: make(chan error, 1)}
 	go func() { r.done <- n.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-r.done })
-	waitStatus(t, r.base+"/ready", http.StatusOK)
 	return r
 }
 
@@ -308,6 +317,8 @@ func TestSecondNodeOnSameDataDirFails(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.DataDir = dir
 	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.GRPCAddr = "127.0.0.1:0"
+	cfg.GossipAddr = "127.0.0.1:0"
 	if n, err := New(cfg); err == nil {
 		n.Close()
 		t.Fatal("a second node opened a data directory in use")

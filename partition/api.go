@@ -77,6 +77,13 @@ type QueryInput struct {
 	// MaxBytes is the most bytes of items to read (0 means MaxPageBytes):
 	// the router passes what is left of a page's budget.
 	MaxBytes int
+	// Consistent asks for a strongly consistent read (ConsistentRead):
+	// the partition's leader serves it. The partition itself ignores it.
+	Consistent bool
+	// Source is the text Key, Filter and Projection were parsed from, so
+	// that the input can be sent to another node and parsed there again;
+	// nil when unknown.
+	Source *ReadSource
 }
 
 // ScanInput is one page of a Scan of this partition, in partition-key
@@ -94,6 +101,22 @@ type ScanInput struct {
 	CountOnly         bool
 	// MaxBytes is the most bytes of items to read (0 means MaxPageBytes).
 	MaxBytes int
+	// Consistent is as in QueryInput.
+	Consistent bool
+	// Source is the text Filter and Projection were parsed from (see
+	// QueryInput.Source); nil when unknown.
+	Source *ReadSource
+}
+
+// ReadSource is the text of a Query's or Scan's expressions after legacy
+// parameters were translated, with the names and values they use. "" means
+// the expression is absent.
+type ReadSource struct {
+	KeyCondition string // Query only
+	Filter       string
+	Projection   string
+	Names        map[string]string
+	Values       map[string]attr.Value
 }
 
 // hashRange returns the inclusive range of hashes the scan covers.

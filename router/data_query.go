@@ -79,7 +79,20 @@ type parsedRead struct {
 	env        *expr.Env
 	filter     *expr.Condition
 	filterText string
+	projText   string
 	projection []expr.Path
+}
+
+// source returns the text the read was parsed from, with keyText the
+// Query's key condition ("" for a Scan).
+func (p *parsedRead) source(keyText string) *partition.ReadSource {
+	return &partition.ReadSource{
+		KeyCondition: keyText,
+		Filter:       p.filterText,
+		Projection:   p.projText,
+		Names:        p.env.Names,
+		Values:       p.env.Values,
+	}
 }
 
 // parseRead translates the legacy filter (legacyFilter names it: QueryFilter
@@ -98,7 +111,7 @@ func (in *readInput) parseRead(legacyParam string, legacyFilter map[string]legac
 	if err != nil {
 		return nil, err
 	}
-	p := &parsedRead{env: expr.NewEnv(ln.Names, ln.Values), filterText: deref(filter)}
+	p := &parsedRead{env: expr.NewEnv(ln.Names, ln.Values), filterText: deref(filter), projText: deref(proj)}
 	if p.filter, err = parseCondition("FilterExpression", filter, p.env); err != nil {
 		return nil, err
 	}
@@ -293,6 +306,8 @@ func (req *queryInput) queryInput(t *schema.Table, keyText *string, p *parsedRea
 		Filter:            p.filter,
 		Projection:        p.projection,
 		CountOnly:         req.countOnly(),
+		Consistent:        req.consistent(),
+		Source:            p.source(*keyText),
 	}, nil
 }
 
@@ -426,6 +441,8 @@ func (req *scanInput) scanInput(t *schema.Table, p *parsedRead) (*partition.Scan
 		Filter:            p.filter,
 		Projection:        p.projection,
 		CountOnly:         req.countOnly(),
+		Consistent:        req.consistent(),
+		Source:            p.source(""),
 	}
 	in.HashFirst, in.HashLast = 0, math.MaxUint64
 	if req.TotalSegments != nil {

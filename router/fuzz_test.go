@@ -12,13 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
-	"github.com/cockroachdb/pebble/v2/vfs"
-	"github.com/flotilla-db/flotilla/node/catalog"
-	"github.com/flotilla-db/flotilla/node/local"
-	"github.com/flotilla-db/flotilla/partition"
-	"github.com/flotilla-db/flotilla/partition/schema"
-	"github.com/flotilla-db/flotilla/router"
+	"github.com/flotilla-db/flotilla/node"
 )
 
 // fuzzARN is the ARN of the table every fuzz router starts with.
@@ -61,42 +55,24 @@ var malformedBodies = []string{
 	`{"RequestItems":{"fuzz":null}}`,
 }
 
-// newFuzzRouter returns a Router over the real catalog and data plane on
-// an in-memory Pebble, with the table fuzz already created.
-func newFuzzRouter(tb testing.TB) *router.Router {
+// newFuzzRouter returns the DynamoDB API of a real single-node cluster
+// (catalog and partition Raft groups over a Pebble store in a temporary
+// directory), with the table fuzz already created.
+func newFuzzRouter(tb testing.TB) http.Handler {
 	tb.Helper()
-	db, err := pebble.Open("", &pebble.Options{FS: vfs.NewMem(), Logger: quietLogger{}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	lcfg := local.DefaultConfig()
-	lcfg.Open = func(id uint64, key schema.KeySchema) (local.Replica, error) {
-		return partition.Open(db, id, key)
-	}
-	data, err := local.New(lcfg)
+	cfg := node.DefaultConfig()
+	cfg.DataDir = tb.TempDir()
+	cfg.HTTPAddr, cfg.GRPCAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	n, err := node.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if err := data.Close(); err != nil {
-			tb.Error(err)
-		}
-		if err := db.Close(); err != nil {
+		if err := n.Close(); err != nil {
 			tb.Error(err)
 		}
 	})
-	ccfg := catalog.DefaultConfig()
-	ccfg.Observer = data
-	cat, err := catalog.Open(db, ccfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg := router.DefaultConfig()
-	cfg.Catalog, cfg.Data = cat, data
-	r, err := router.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	r := n.Handler()
 	create := `{"TableName":"fuzz","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],` +
 		`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],` +
 		`"BillingMode":"PAY_PER_REQUEST"}`
@@ -105,13 +81,6 @@ func newFuzzRouter(tb testing.TB) *router.Router {
 	}
 	return r
 }
-
-// quietLogger drops Pebble's informational logs.
-type quietLogger struct{}
-
-func (quietLogger) Infof(string, ...any)         {}
-func (quietLogger) Errorf(string, ...any)        {}
-func (quietLogger) Fatalf(f string, args ...any) { panic(fmt.Sprintf(f, args...)) }
 
 // serve sends one request to r and returns the response status and body.
 func serve(r http.Handler, op string, body []byte) (int, []byte) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,6 +53,7 @@ func adminStatus(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("list tables: %w", err)
 	}
 	fmt.Fprintf(stdout, "tables:   %d\n", n)
+	printCluster(ctx, base+"/admin/status", stdout)
 	if health != "200 OK" || ready != "200 OK" {
 		return errors.New("node is not healthy and ready")
 	}
@@ -84,4 +86,61 @@ func countTables(ctx context.Context, c *dynamodb.Client) (int, error) {
 		n += len(page.TableNames)
 	}
 	return n, nil
+}
+
+// clusterStatus is the part of GET /admin/status that admin status prints.
+type clusterStatus struct {
+	NodeID  string `json:"nodeId"`
+	Members []struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+		Zone  string `json:"zone"`
+	} `json:"members"`
+	Groups []struct {
+		ID      string   `json:"id"`
+		Table   string   `json:"table"`
+		State   string   `json:"state"`
+		Leader  string   `json:"leader"`
+		Term    uint64   `json:"term"`
+		Last    uint64   `json:"lastIndex"`
+		Commit  uint64   `json:"commitIndex"`
+		Applied uint64   `json:"appliedIndex"`
+		Voters  []string `json:"voters"`
+	} `json:"groups"`
+}
+
+// printCluster prints the node's members and Raft groups; a node that
+// does not answer is reported in one line.
+func printCluster(ctx context.Context, url string, w io.Writer) {
+	var st clusterStatus
+	if err := getJSON(ctx, url, &st); err != nil {
+		fmt.Fprintf(w, "cluster:  unknown (%v)\n", err)
+		return
+	}
+	fmt.Fprintf(w, "node:     %s\nmembers:\n", st.NodeID)
+	for _, m := range st.Members {
+		fmt.Fprintf(w, "  %-20s %-8s %s\n", m.ID, m.State, m.Zone)
+	}
+	fmt.Fprintf(w, "groups:\n  %-10s %-16s %-9s %-12s %6s %8s %8s %8s  %s\n",
+		"id", "table", "state", "leader", "term", "last", "commit", "applied", "voters")
+	for _, g := range st.Groups {
+		fmt.Fprintf(w, "  %-10s %-16s %-9s %-12s %6d %8d %8d %8d  %s\n",
+			g.ID, g.Table, g.State, g.Leader, g.Term, g.Last, g.Commit, g.Applied, strings.Join(g.Voters, ","))
+	}
+}
+
+func getJSON(ctx context.Context, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ func startNode(t *testing.T) string {
 	t.Helper()
 	cfg := node.DefaultConfig()
 	cfg.DataDir = t.TempDir()
-	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.HTTPAddr, cfg.GRPCAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	n, err := node.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +30,29 @@ func startNode(t *testing.T) string {
 			t.Errorf("node shutdown: %v", err)
 		}
 	})
+	waitReady(t, "http://"+n.HTTPAddr()+"/ready")
 	return n.HTTPAddr()
+}
+
+// waitReady polls url until it answers 200, for at most 10s.
+func waitReady(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never answered 200 (last error %v)", url, err)
+		}
+		<-tick.C
+	}
 }
 
 func TestAgainstNode(t *testing.T) {
@@ -39,7 +62,7 @@ func TestAgainstNode(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"status", []string{"admin", "status", "--addr", addr}, []string{"health:   200 OK", "ready:    200 OK", "tables:   0"}},
+		{"status", []string{"admin", "status", "--addr", addr}, []string{"health:   200 OK", "ready:    200 OK", "tables:   0", "groups:", "\n  catalog    "}},
 		{"bench", []string{"bench", "--endpoint", addr, "--clients", "4", "--duration", "200ms", "--item-size", "100"},
 			[]string{"\nput ", "\nget "}},
 		{"status after bench", []string{"admin", "status", "--addr", "http://" + addr}, []string{"tables:   0"}},

@@ -26,6 +26,7 @@ func TestServeConfig(t *testing.T) {
 			check: want("/env 127.0.0.1:8000 127.0.0.1:7000 h:1 us-east-1 [x:1] 5 INFO")},
 		{name: "flag wins over env", args: []string{"--data-dir", "/flag"}, env: map[string]string{"FLOTILLA_DATA_DIR": "/env"},
 			check: want("/flag 127.0.0.1:8000 127.0.0.1:7000 127.0.0.1:7946 us-east-1 [] 0 INFO")},
+		{name: "bad raft", args: []string{"--raft-heartbeat-timeout", "1ns"}, wantErr: "Config.Raft.HeartbeatTimeout 1ns is below 5ms"},
 		{name: "bad env", env: map[string]string{"FLOTILLA_BOOTSTRAP_EXPECT": "many"},
 			wantErr: `invalid value "many" for FLOTILLA_BOOTSTRAP_EXPECT`},
 		{name: "bad addr", args: []string{"--http-addr", "8000"}, wantErr: `Config.HTTPAddr "8000" is not a host:port address`},
@@ -48,6 +49,36 @@ func TestServeConfig(t *testing.T) {
 			}
 			tc.check(t, fmt.Sprint(cfg.DataDir, " ", cfg.HTTPAddr, " ", cfg.GRPCAddr, " ", cfg.GossipAddr, " ",
 				cfg.Region, " ", cfg.Join, " ", cfg.BootstrapExpect, " ", level))
+		})
+	}
+}
+
+func TestServeRaftConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{name: "defaults", want: "1m0s 1s 1s 500ms 8192 10240"},
+		{name: "env", env: map[string]string{"FLOTILLA_RAFT_HEARTBEAT_TIMEOUT": "100ms", "FLOTILLA_RAFT_ELECTION_TIMEOUT": "150ms",
+			"FLOTILLA_RAFT_SNAPSHOT_THRESHOLD": "64", "FLOTILLA_RAFT_TRAILING_LOGS": "32", "FLOTILLA_DEAD_NODE_TIMEOUT": "5s"},
+			want: "5s 100ms 150ms 100ms 64 32"},
+		{name: "flags", args: []string{"--dead-node-timeout", "2s", "--raft-heartbeat-timeout", "300ms", "--raft-leader-lease-timeout", "200ms"},
+			want: "2s 300ms 1s 200ms 8192 10240"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, _, err := serveConfig(tc.args, func(k string) string { return tc.env[k] }, &bytes.Buffer{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := cfg.Raft
+			got := fmt.Sprint(cfg.DeadNodeTimeout, " ", r.HeartbeatTimeout, " ", r.ElectionTimeout, " ", r.LeaderLeaseTimeout, " ",
+				r.SnapshotThreshold, " ", r.TrailingLogs)
+			if got != tc.want {
+				t.Errorf("config = %q, want %q", got, tc.want)
+			}
 		})
 	}
 }

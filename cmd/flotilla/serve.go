@@ -64,8 +64,18 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.join, "join", "", "comma-separated host:port gossip addresses of cluster members")
 	fs.IntVar(&c.BootstrapExpect, "bootstrap-expect", 0, "nodes to wait for before forming a new cluster")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.DeadNodeTimeout, "dead-node-timeout", c.DeadNodeTimeout, "how long a node stays dead before its replicas move to other nodes")
+	r := &c.Raft
+	fs.DurationVar(&r.HeartbeatTimeout, "raft-heartbeat-timeout", r.HeartbeatTimeout, "advanced: Raft follower timeout before an election")
+	fs.DurationVar(&r.ElectionTimeout, "raft-election-timeout", r.ElectionTimeout, "advanced: Raft candidate timeout")
+	fs.DurationVar(&r.LeaderLeaseTimeout, "raft-leader-lease-timeout", r.LeaderLeaseTimeout, "advanced: Raft leader step-down timeout (at most the heartbeat timeout)")
+	fs.Uint64Var(&r.SnapshotThreshold, "raft-snapshot-threshold", r.SnapshotThreshold, "advanced: Raft log entries that trigger a snapshot")
+	fs.Uint64Var(&r.TrailingLogs, "raft-trailing-logs", r.TrailingLogs, "advanced: Raft log entries kept after a snapshot")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: flotilla serve [flags]\n\nEvery flag also reads %s<FLAG> (e.g. FLOTILLA_DATA_DIR); a flag wins.\n\n", envPrefix)
+		fmt.Fprintf(stderr, "Usage: flotilla serve [flags]\n\nEvery flag also reads %s<FLAG> (e.g. FLOTILLA_DATA_DIR); a flag wins.\n", envPrefix)
+		fmt.Fprint(stderr, "The --raft-* flags (FLOTILLA_RAFT_HEARTBEAT_TIMEOUT, FLOTILLA_RAFT_ELECTION_TIMEOUT,\n"+
+			"FLOTILLA_RAFT_LEADER_LEASE_TIMEOUT, FLOTILLA_RAFT_SNAPSHOT_THRESHOLD, FLOTILLA_RAFT_TRAILING_LOGS)\n"+
+			"are for tests and tuning; the defaults suit production.\n\n")
 		fs.PrintDefaults()
 	}
 	return fs, f
@@ -91,6 +101,8 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (n
 			}
 		}
 	}
+	// A lowered heartbeat timeout lowers the lease with it unless both are given.
+	f.cfg.Raft.LeaderLeaseTimeout = min(f.cfg.Raft.LeaderLeaseTimeout, f.cfg.Raft.HeartbeatTimeout)
 	if err := f.cfg.Validate(); err != nil {
 		return node.Config{}, 0, usageError{err.Error()}
 	}

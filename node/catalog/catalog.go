@@ -2,167 +2,102 @@ package catalog
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"slices"
-	"sync"
+	"log/slog"
+	"time"
 
-	"github.com/cockroachdb/pebble/v2"
 	"github.com/flotilla-db/flotilla/partition/dberr"
 	"github.com/flotilla-db/flotilla/partition/schema"
+	"github.com/flotilla-db/flotilla/replication"
 	"github.com/flotilla-db/flotilla/router"
-)
-
-// Observer hears of table lifecycle changes. Each call is made after the
-// change is durable in the catalog, without the catalog's lock held, from
-// the goroutine that made the change; calls for different tables may run
-// concurrently. An Observer must not call back into the Catalog that holds
-// it.
-type Observer interface {
-	// TableCreated is called once a new table is stored. An error fails the
-	// CreateTable call, which then removes the table again.
-	TableCreated(ctx context.Context, t *schema.Table) error
-	// TableDeleted is called once a table is removed; it must delete all of
-	// the table's items. An error leaves the tombstone in place, to be
-	// retried through PendingDrops.
-	TableDeleted(ctx context.Context, t *schema.Table) error
-}
-
-// Key layout, all under the catalog prefix 'c'.
-const (
-	prefixTable     = "ct/" // ct/<name> → JSON schema.Table
-	prefixTombstone = "cd/" // cd/<first partition id, 8 bytes big-endian> → JSON schema.Table
-	keyNextID       = "cn"  // next partition id, 8 bytes big-endian
+	"github.com/hashicorp/raft"
+	"google.golang.org/grpc"
 )
 
 // MaxInitialPartitions caps the partitions a new table starts with.
 const MaxInitialPartitions = 64
 
+// Group is what the Catalog needs of this node's catalog replica;
+// *replication.Group implements it.
+type Group interface {
+	Apply(ctx context.Context, data []byte) (any, error)
+	ReadIndex(ctx context.Context) error
+	Leader() (raft.ServerID, raft.ServerAddress)
+}
+
+// Dialer returns a shared client connection to a node's gRPC address.
+type Dialer interface {
+	Conn(addr raft.ServerAddress) (*grpc.ClientConn, error)
+}
+
+// PlaceFunc chooses the replicas (node ids, the first one bootstraps the
+// group) of n new partitions.
+type PlaceFunc func(n int) [][]string
+
 // Config configures a Catalog.
 type Config struct {
-	// Observer hears of table lifecycle changes; nil for none.
-	Observer Observer
+	State  *State
+	Group  Group
+	Dialer Dialer
+	// Place chooses new partitions' replicas; nil leaves them empty.
+	Place PlaceFunc
 	// InitialOnDemandPartitions is the number of partitions a new
 	// PAY_PER_REQUEST table starts with (1 to MaxInitialPartitions).
 	InitialOnDemandPartitions int
+	// DefaultTimeout bounds calls whose context has no deadline.
+	DefaultTimeout time.Duration
+	// Logger receives the catalog's logs; nil discards.
+	Logger *slog.Logger
 }
 
-// DefaultConfig returns two initial on-demand partitions and no Observer.
+// DefaultConfig returns two initial on-demand partitions and a 10s
+// default timeout; State, Group and Dialer are the caller's.
 func DefaultConfig() Config {
-	return Config{InitialOnDemandPartitions: 2}
+	return Config{InitialOnDemandPartitions: 2, DefaultTimeout: 10 * time.Second}
 }
 
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
-	if n := c.InitialOnDemandPartitions; n < 1 || n > MaxInitialPartitions {
-		return fmt.Errorf("catalog: Config.InitialOnDemandPartitions %d is not between 1 and %d", n, MaxInitialPartitions)
+	switch {
+	case c.State == nil:
+		return errors.New("catalog: Config.State is required")
+	case c.Group == nil:
+		return errors.New("catalog: Config.Group is required")
+	case c.Dialer == nil:
+		return errors.New("catalog: Config.Dialer is required")
+	case c.InitialOnDemandPartitions < 1 || c.InitialOnDemandPartitions > MaxInitialPartitions:
+		return fmt.Errorf("catalog: Config.InitialOnDemandPartitions %d is not between 1 and %d", c.InitialOnDemandPartitions, MaxInitialPartitions)
+	case c.DefaultTimeout <= 0:
+		return fmt.Errorf("catalog: Config.DefaultTimeout %v is not positive", c.DefaultTimeout)
 	}
 	return nil
 }
 
-// Catalog stores table definitions in a Pebble DB.
+// Catalog is the router's view of the replicated catalog: reads from this
+// node's replica, writes through the catalog leader.
 type Catalog struct {
-	db  *pebble.DB
 	cfg Config
-	obs Observer
-
-	mu     sync.RWMutex
-	tables map[string]*schema.Table // guarded by mu; values are never mutated
-	nextID uint64                   // guarded by mu
+	s   *State
+	log *slog.Logger
 }
 
 var _ router.Catalog = (*Catalog)(nil)
 
-// Open loads the catalog stored in db.
-func Open(db *pebble.DB, cfg Config) (*Catalog, error) {
+// New returns a Catalog over cfg's replica.
+func New(cfg Config) (*Catalog, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Catalog{db: db, cfg: cfg, obs: cfg.Observer, tables: make(map[string]*schema.Table), nextID: 1}
-	if err := c.load(); err != nil {
-		return nil, fmt.Errorf("catalog: load: %w", err)
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	return c, nil
+	return &Catalog{cfg: cfg, s: cfg.State, log: log.With("component", "catalog")}, nil
 }
 
-func (c *Catalog) load() error {
-	v, closer, err := c.db.Get([]byte(keyNextID))
-	switch {
-	case err == nil:
-		if len(v) != 8 {
-			closer.Close()
-			return fmt.Errorf("next partition id is %d bytes, want 8", len(v))
-		}
-		c.nextID = binary.BigEndian.Uint64(v)
-		closer.Close()
-	case !errors.Is(err, pebble.ErrNotFound):
-		return err
-	}
-	return scanPrefix(c.db, prefixTable, func(_, v []byte) error {
-		t, err := decodeTable(v)
-		if err != nil {
-			return err
-		}
-		c.tables[t.Name] = t
-		return nil
-	})
-}
-
-// scanPrefix calls fn for every key with the given prefix, in key order.
-func scanPrefix(db *pebble.DB, prefix string, fn func(k, v []byte) error) error {
-	it, err := db.NewIter(&pebble.IterOptions{
-		LowerBound: []byte(prefix),
-		UpperBound: prefixEnd(prefix),
-	})
-	if err != nil {
-		return err
-	}
-	for it.First(); it.Valid(); it.Next() {
-		if err := fn(it.Key(), it.Value()); err != nil {
-			it.Close()
-			return err
-		}
-	}
-	if err := it.Error(); err != nil {
-		it.Close()
-		return err
-	}
-	return it.Close()
-}
-
-// prefixEnd returns the smallest key greater than every key with prefix p
-// (p never ends in 0xff here).
-func prefixEnd(p string) []byte {
-	b := []byte(p)
-	b[len(b)-1]++
-	return b
-}
-
-// storedTable is a table as stored. Tables stored before tables had
-// several partitions carry only partitionId: they load as one partition
-// covering the whole hash space.
-type storedTable struct {
-	schema.Table
-	LegacyPartitionID uint64 `json:"partitionId,omitempty"`
-}
-
-func decodeTable(v []byte) (*schema.Table, error) {
-	var st storedTable
-	if err := json.Unmarshal(v, &st); err != nil {
-		return nil, fmt.Errorf("decode table: %w", err)
-	}
-	t := &st.Table
-	if len(t.Partitions) == 0 && st.LegacyPartitionID != 0 {
-		t.Partitions = []schema.Partition{{ID: st.LegacyPartitionID, First: 0, Last: math.MaxUint64, Epoch: 1}}
-	}
-	if err := t.ValidatePartitions(); err != nil {
-		return nil, fmt.Errorf("decode table: %w", err)
-	}
-	return t, nil
-}
+// State is the local replica's state.
+func (c *Catalog) State() *State { return c.s }
 
 // partitionCount is the number of partitions a new table starts with, as
 // DynamoDB sizes them: one per 3000 RCU plus one per 1000 WCU when
@@ -177,245 +112,231 @@ func (c *Catalog) partitionCount(t *schema.Table) int {
 	return max(1, min(n, MaxInitialPartitions))
 }
 
-func tableKey(name string) []byte { return []byte(prefixTable + name) }
-
-func tombstoneKey(id uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte(prefixTombstone), id)
-}
-
-func notFound(name string) error {
-	return dberr.New(dberr.ResourceNotFound, "Requested resource not found: Table: %s not found", name)
-}
-
 // CreateTable stores t with new partitions, which it sets in t: their
 // number follows t's billing mode and throughput, their ids are fresh and
-// consecutive and their ranges split the hash space evenly.
+// consecutive, their ranges split the hash space evenly and their
+// replicas are placed on live nodes.
 func (c *Catalog) CreateTable(ctx context.Context, t *schema.Table) error {
-	if err := c.insert(t); err != nil {
-		return err
-	}
-	if c.obs == nil {
-		return nil
-	}
-	if err := c.obs.TableCreated(ctx, t); err != nil {
-		c.rollbackCreate(t)
-		return fmt.Errorf("catalog: open table %s: %w", t.Name, err)
-	}
-	return nil
-}
-
-func (c *Catalog) insert(t *schema.Table) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.tables[t.Name]; ok {
-		return dberr.New(dberr.ResourceInUse, "Table already exists: %s", t.Name)
-	}
 	n := c.partitionCount(t)
-	t.Partitions = schema.EvenPartitions(c.nextID, n)
-	stored, err := clone(t)
+	t.Partitions = schema.EvenPartitions(0, n)
+	if c.cfg.Place != nil {
+		for i, rs := range c.cfg.Place(n) {
+			t.Partitions[i].Replicas = rs
+		}
+	}
+	res, err := c.propose(ctx, &Command{Op: OpCreate, Table: t})
 	if err != nil {
 		return err
 	}
-	b := c.db.NewBatch()
-	defer b.Close()
-	if err := setTable(b, stored); err != nil {
-		return err
-	}
-	_ = b.Set([]byte(keyNextID), binary.BigEndian.AppendUint64(nil, c.nextID+uint64(n)), nil)
-	if err := b.Commit(pebble.Sync); err != nil {
-		return fmt.Errorf("catalog: create table %s: %w", t.Name, err)
-	}
-	c.nextID += uint64(n)
-	c.tables[t.Name] = stored
+	t.Partitions = res.Table.Partitions
 	return nil
 }
 
-// rollbackCreate removes a table whose partition could not be opened.
-func (c *Catalog) rollbackCreate(t *schema.Table) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cur, ok := c.tables[t.Name]; !ok || cur.Partitions[0].ID != t.Partitions[0].ID {
-		return
+// Table returns the named table from this node's replica; a table not
+// found there is looked up again after catching up with the leader, so
+// that a table just created through another node is found.
+func (c *Catalog) Table(ctx context.Context, name string) (*schema.Table, error) {
+	if t, _, ok := c.s.Table(name); ok {
+		return t, nil
 	}
-	if err := c.db.Delete(tableKey(t.Name), pebble.Sync); err != nil {
-		return // the table stays; its partition opens lazily on first use
+	if err := c.Sync(ctx); err != nil {
+		return nil, err
 	}
-	delete(c.tables, t.Name)
+	if t, _, ok := c.s.Table(name); ok {
+		return t, nil
+	}
+	return nil, notFound(name)
 }
 
-func setTable(b *pebble.Batch, t *schema.Table) error {
-	v, err := json.Marshal(t)
-	if err != nil {
-		return fmt.Errorf("catalog: encode table %s: %w", t.Name, err)
+// ListTables returns all table names in ascending order, as of the
+// leader's latest commit.
+func (c *Catalog) ListTables(ctx context.Context) ([]string, error) {
+	if err := c.Sync(ctx); err != nil {
+		return nil, err
 	}
-	return b.Set(tableKey(t.Name), v, nil)
+	return c.s.Names(), nil
 }
 
-// Table returns a copy of the named table. The copy shares slices with the
-// catalog's own value: callers must not modify their elements.
-func (c *Catalog) Table(_ context.Context, name string) (*schema.Table, error) {
-	c.mu.RLock()
-	t, ok := c.tables[name]
-	c.mu.RUnlock()
-	if !ok {
-		return nil, notFound(name)
-	}
-	cp := *t
-	return &cp, nil
-}
+// Tables returns every table in this node's replica.
+func (c *Catalog) Tables() []*schema.Table { return c.s.Tables() }
 
-// Tables returns a copy of every table, ordered by name, sharing slices as
-// Table does.
-func (c *Catalog) Tables() []*schema.Table {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	out := make([]*schema.Table, 0, len(c.tables))
-	for _, t := range c.tables {
-		cp := *t
-		out = append(out, &cp)
-	}
-	slices.SortFunc(out, func(a, b *schema.Table) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
+// UpdateTable applies fn to a copy of the named table and stores the
+// result if the table did not change meanwhile (else it retries). The
+// table's name and partitions cannot change.
+func (c *Catalog) UpdateTable(ctx context.Context, name string, fn func(*schema.Table) error) (*schema.Table, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	for {
+		if err := c.Sync(ctx); err != nil {
+			return nil, err
 		}
-		return 0
-	})
-	return out
-}
-
-// ListTables returns all table names in ascending order.
-func (c *Catalog) ListTables(context.Context) ([]string, error) {
-	c.mu.RLock()
-	names := make([]string, 0, len(c.tables))
-	for n := range c.tables {
-		names = append(names, n)
-	}
-	c.mu.RUnlock()
-	slices.Sort(names)
-	return names, nil
-}
-
-// UpdateTable applies fn to a deep copy of the named table and stores the
-// result if fn returns nil. fn runs with the catalog's write lock held and
-// must not call the Catalog. The table's name and partitions cannot change.
-func (c *Catalog) UpdateTable(_ context.Context, name string, fn func(*schema.Table) error) (*schema.Table, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cur, ok := c.tables[name]
-	if !ok {
-		return nil, notFound(name)
-	}
-	next, err := clone(cur)
-	if err != nil {
-		return nil, err
-	}
-	if err := fn(next); err != nil {
-		return nil, err
-	}
-	next.Name, next.Partitions = cur.Name, cur.Partitions
-	b := c.db.NewBatch()
-	defer b.Close()
-	if err := setTable(b, next); err != nil {
-		return nil, err
-	}
-	if err := b.Commit(pebble.Sync); err != nil {
-		return nil, fmt.Errorf("catalog: update table %s: %w", name, err)
-	}
-	c.tables[name] = next
-	return clone(next)
-}
-
-// DeleteTable removes the table, has the Observer drop its items and
-// returns the table's last definition.
-func (c *Catalog) DeleteTable(ctx context.Context, name string) (*schema.Table, error) {
-	t, err := c.remove(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.finishDrop(ctx, t); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// remove deletes the table and writes its tombstone in one synced batch.
-// The returned value is no longer shared with the catalog.
-func (c *Catalog) remove(name string) (*schema.Table, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t, ok := c.tables[name]
-	if !ok {
-		return nil, notFound(name)
-	}
-	v, err := json.Marshal(t)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: encode table %s: %w", name, err)
-	}
-	b := c.db.NewBatch()
-	defer b.Close()
-	_ = b.Delete(tableKey(name), nil)
-	_ = b.Set(tombstoneKey(t.Partitions[0].ID), v, nil)
-	if err := b.Commit(pebble.Sync); err != nil {
-		return nil, fmt.Errorf("catalog: delete table %s: %w", name, err)
-	}
-	delete(c.tables, name)
-	return t, nil
-}
-
-// finishDrop has the Observer drop t's items, then clears its tombstone.
-func (c *Catalog) finishDrop(ctx context.Context, t *schema.Table) error {
-	if c.obs != nil {
-		if err := c.obs.TableDeleted(ctx, t); err != nil {
-			return fmt.Errorf("catalog: drop table %s: %w", t.Name, err)
+		cur, version, ok := c.s.Table(name)
+		if !ok {
+			return nil, notFound(name)
 		}
-	}
-	if err := c.db.Delete(tombstoneKey(t.Partitions[0].ID), pebble.Sync); err != nil {
-		return fmt.Errorf("catalog: clear tombstone of %s: %w", t.Name, err)
-	}
-	return nil
-}
-
-// PendingDrops returns the tables deleted from the catalog whose items may
-// not all be dropped yet (the process stopped in between).
-func (c *Catalog) PendingDrops() ([]*schema.Table, error) {
-	var out []*schema.Table
-	err := scanPrefix(c.db, prefixTombstone, func(_, v []byte) error {
-		t, err := decodeTable(v)
+		next := cloneTable(cur)
+		if err := fn(next); err != nil {
+			return nil, err
+		}
+		next.Name, next.Partitions = cur.Name, cur.Partitions
+		res, err := c.propose(ctx, &Command{Op: OpUpdate, Table: next, Version: version})
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = append(out, t)
-		return nil
+		return res.Table, nil
+	}
+}
+
+// DeleteTable removes the table and returns its last definition. Its
+// partitions' replicas drop their items once they see the change.
+func (c *Catalog) DeleteTable(ctx context.Context, name string) (*schema.Table, error) {
+	res, err := c.propose(ctx, &Command{Op: OpDelete, Name: name})
+	if err != nil {
+		return nil, err
+	}
+	return res.Table, nil
+}
+
+// SetReplicas stores a partition's new replica list and epoch.
+func (c *Catalog) SetReplicas(ctx context.Context, partitionID uint64, replicas []string, epoch uint64) error {
+	_, err := c.propose(ctx, &Command{Op: OpSetReplicas, PartitionID: partitionID, Replicas: replicas, Epoch: epoch})
+	return err
+}
+
+func (c *Catalog) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, c.cfg.DefaultTimeout)
+}
+
+// unavailable is the client-visible error when the catalog leader cannot
+// be reached in time.
+func unavailable(err error) error {
+	return fmt.Errorf("%w (%w)", dberr.New(dberr.Unavailable, "The catalog is not available; try again later"), err)
+}
+
+// Retry backoff while the catalog has no reachable leader.
+const (
+	minBackoff = 5 * time.Millisecond
+	maxBackoff = 200 * time.Millisecond
+)
+
+// propose applies cmd through the catalog leader, retrying while there is
+// none or it moves, and returns its result once this node's replica has
+// applied it too (so that reads here see it).
+func (c *Catalog) propose(ctx context.Context, cmd *Command) (*Result, error) {
+	data, err := EncodeCommand(cmd)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	var res *Result
+	err = c.retry(ctx, func(leader raft.ServerAddress) (raft.ServerAddress, error) {
+		var hint raft.ServerAddress
+		res, hint, err = c.proposeOnce(ctx, leader, data)
+		return hint, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("catalog: read tombstones: %w", err)
+		return nil, err
 	}
-	return out, nil
+	return res, res.Err()
 }
 
-// FinishDrops completes every pending drop through the Observer.
-func (c *Catalog) FinishDrops(ctx context.Context) error {
-	pending, err := c.PendingDrops()
-	if err != nil {
-		return err
+// proposeOnce proposes locally (leader == "") or on the given leader and
+// returns a leader hint with ErrNotLeader.
+func (c *Catalog) proposeOnce(ctx context.Context, leader raft.ServerAddress, data []byte) (*Result, raft.ServerAddress, error) {
+	if leader == "" {
+		resp, err := c.cfg.Group.Apply(ctx, data)
+		if err != nil {
+			return nil, hintOf(err), err
+		}
+		res, ok := resp.(*Result)
+		if !ok {
+			return nil, "", fmt.Errorf("catalog: apply returned %T", resp)
+		}
+		return res, "", nil
 	}
-	for _, t := range pending {
-		if err := c.finishDrop(ctx, t); err != nil {
+	res, index, hint, err := c.remotePropose(ctx, leader, data)
+	if err != nil {
+		return nil, hint, err
+	}
+	c.catchUp(ctx, index)
+	return res, "", nil
+}
+
+// catchUp waits briefly for this node's replica to reach index; a lagging
+// replica only delays local reads, so a timeout is not an error.
+func (c *Catalog) catchUp(ctx context.Context, index uint64) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := c.s.WaitApplied(ctx, index); err != nil {
+		c.log.Debug("replica lags the catalog leader", "index", index, "err", err)
+	}
+}
+
+func hintOf(err error) raft.ServerAddress {
+	var nl *replication.NotLeaderError
+	if errors.As(err, &nl) {
+		return nl.LeaderAddr
+	}
+	return ""
+}
+
+// Sync waits until this node's replica reflects every catalog change
+// committed before the call.
+func (c *Catalog) Sync(ctx context.Context) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	return c.retry(ctx, func(leader raft.ServerAddress) (raft.ServerAddress, error) {
+		if leader == "" {
+			err := c.cfg.Group.ReadIndex(ctx)
+			return hintOf(err), err
+		}
+		index, hint, err := c.remoteReadIndex(ctx, leader)
+		if err != nil {
+			return hint, err
+		}
+		return "", c.s.WaitApplied(ctx, index)
+	})
+}
+
+// retry runs op, first locally (leader ""), then on the leader each
+// not-leader answer names, with backoff while no leader is known, until
+// op succeeds, fails otherwise or ctx ends.
+func (c *Catalog) retry(ctx context.Context, op func(leader raft.ServerAddress) (raft.ServerAddress, error)) error {
+	backoff := minBackoff
+	var leader raft.ServerAddress
+	for {
+		hint, err := op(leader)
+		switch {
+		case err == nil:
+			return nil
+		case !retryable(err):
 			return err
 		}
+		if hint != "" && hint != leader {
+			leader = hint
+			continue
+		}
+		leader = ""
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return unavailable(err)
+		case <-t.C:
+		}
+		backoff = min(2*backoff, maxBackoff)
 	}
-	return nil
 }
 
-// clone returns a deep copy of t. A JSON round trip copies every field the
-// catalog persists, including ones added to schema.Table later.
-func clone(t *schema.Table) (*schema.Table, error) {
-	v, err := json.Marshal(t)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: encode table %s: %w", t.Name, err)
-	}
-	return decodeTable(v)
+// retryable reports errors after which the call may be repeated safely:
+// the command was certainly not applied.
+func retryable(err error) bool {
+	return errors.Is(err, replication.ErrNotLeader) || errors.Is(err, errUnreachable)
 }

@@ -2,455 +2,247 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math"
+	"net"
 	"sync"
 	"testing"
+	"time"
 
-	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
-	"github.com/flotilla-db/flotilla/partition/attr"
 	"github.com/flotilla-db/flotilla/partition/dberr"
 	"github.com/flotilla-db/flotilla/partition/schema"
+	"github.com/flotilla-db/flotilla/replication"
+	"github.com/hashicorp/raft"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 )
 
-// recorder is an Observer that records calls and fails on demand.
-type recorder struct {
-	mu        sync.Mutex
-	created   []uint64
-	deleted   []uint64
-	failCreat bool
-	failDrop  bool
+// fakeLog stands in for the catalog's Raft log: every command is applied
+// to every replica's State, in order.
+type fakeLog struct {
+	mu     sync.Mutex
+	index  uint64
+	states []*State
 }
 
-func (r *recorder) TableCreated(_ context.Context, t *schema.Table) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failCreat {
-		return errors.New("disk full")
-	}
-	r.created = append(r.created, t.Partitions[0].ID)
-	return nil
-}
-
-func (r *recorder) TableDeleted(_ context.Context, t *schema.Table) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failDrop {
-		return errors.New("disk full")
-	}
-	r.deleted = append(r.deleted, t.Partitions[0].ID)
-	return nil
-}
-
-func openDB(t *testing.T, fs vfs.FS) *pebble.DB {
-	t.Helper()
-	db, err := pebble.Open("store", &pebble.Options{FS: fs})
-	if err != nil {
-		t.Fatalf("open pebble: %v", err)
-	}
-	return db
-}
-
-func newTable(name string) *schema.Table {
-	return &schema.Table{
-		Name:                 name,
-		Key:                  schema.KeySchema{Hash: schema.KeyAttr{Name: "pk", Type: attr.TypeS}},
-		AttributeDefinitions: []schema.KeyAttr{{Name: "pk", Type: attr.TypeS}},
-		Status:               schema.StatusActive,
-		Tags:                 []schema.Tag{{Key: "k", Value: "v"}},
-	}
-}
-
-func TestCreateAndLookup(t *testing.T) {
-	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []string{"b", "a", "c"} {
-		if err := c.CreateTable(ctx, newTable(n)); err != nil {
-			t.Fatalf("create %s: %v", n, err)
+func (l *fakeLog) apply(data []byte) any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.index++
+	var res any
+	for i, s := range l.states {
+		out := s.ApplyBatch([]*raft.Log{{Index: l.index, Type: raft.LogCommand, Data: data}})
+		if i == 0 {
+			res = out[0]
 		}
 	}
-	tests := []struct {
-		name     string
-		wantID   uint64
-		wantKind dberr.Kind
-		wantMsg  string
-	}{
-		{name: "b", wantID: 1},
-		{name: "a", wantID: 2},
-		{name: "c", wantID: 3},
-		{name: "zz", wantKind: dberr.ResourceNotFound, wantMsg: "Requested resource not found: Table: zz not found"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := c.Table(ctx, tc.name)
-			if tc.wantMsg != "" {
-				checkErr(t, err, tc.wantKind, tc.wantMsg)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Partitions[0].ID != tc.wantID || got.Name != tc.name {
-				t.Errorf("got %s id %d, want %s id %d", got.Name, got.Partitions[0].ID, tc.name, tc.wantID)
-			}
-		})
-	}
-	names, _ := c.ListTables(ctx)
-	if fmt.Sprint(names) != "[a b c]" {
-		t.Errorf("ListTables = %v, want [a b c]", names)
-	}
+	return res
 }
 
-func checkErr(t *testing.T, err error, kind dberr.Kind, msg string) {
+// fakeGroup is one replica's view of the fake log: the leader applies,
+// a follower answers NotLeader naming leaderAddr.
+type fakeGroup struct {
+	log        *fakeLog
+	leader     bool
+	leaderAddr raft.ServerAddress
+}
+
+func (g *fakeGroup) notLeader() error {
+	return &replication.NotLeaderError{Group: "catalog", LeaderID: "leader", LeaderAddr: g.leaderAddr}
+}
+
+func (g *fakeGroup) Apply(_ context.Context, data []byte) (any, error) {
+	if !g.leader {
+		return nil, g.notLeader()
+	}
+	return g.log.apply(data), nil
+}
+
+func (g *fakeGroup) ReadIndex(context.Context) error {
+	if !g.leader {
+		return g.notLeader()
+	}
+	return nil
+}
+
+func (g *fakeGroup) Leader() (raft.ServerID, raft.ServerAddress) { return "leader", g.leaderAddr }
+
+// dialer dials addresses with plain gRPC, sharing one connection each.
+type dialer struct {
+	t     *testing.T
+	mu    sync.Mutex
+	conns map[raft.ServerAddress]*grpc.ClientConn
+}
+
+func (d *dialer) Conn(addr raft.ServerAddress) (*grpc.ClientConn, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if cc, ok := d.conns[addr]; ok {
+		return cc, nil
+	}
+	cc, err := grpc.NewClient("passthrough:///"+string(addr), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
+	}
+	d.conns[addr] = cc
+	d.t.Cleanup(func() { cc.Close() })
+	return cc, nil
+}
+
+// pair returns the leader's and a follower's Catalog, the leader serving
+// the Catalog gRPC service.
+func pair(t *testing.T) (leader, follower *Catalog) {
 	t.Helper()
-	var e *dberr.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not a *dberr.Error", err)
-	}
-	if e.Kind != kind || e.Message != msg {
-		t.Errorf("error = kind %d %q, want kind %d %q", e.Kind, e.Message, kind, msg)
-	}
-}
-
-func TestErrors(t *testing.T) {
-	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.CreateTable(ctx, newTable("T")); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name string
-		call func() error
-		kind dberr.Kind
-		msg  string
-	}{
-		{"create twice", func() error { return c.CreateTable(ctx, newTable("T")) },
-			dberr.ResourceInUse, "Table already exists: T"},
-		{"delete missing", func() error { _, err := c.DeleteTable(ctx, "X"); return err },
-			dberr.ResourceNotFound, "Requested resource not found: Table: X not found"},
-		{"update missing", func() error {
-			_, err := c.UpdateTable(ctx, "X", func(*schema.Table) error { return nil })
-			return err
-		}, dberr.ResourceNotFound, "Requested resource not found: Table: X not found"},
-		{"update fn fails", func() error {
-			_, err := c.UpdateTable(ctx, "T", func(*schema.Table) error { return dberr.Validationf("nope") })
-			return err
-		}, dberr.Validation, "nope"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { checkErr(t, tc.call(), tc.kind, tc.msg) })
-	}
-}
-
-func TestPersistsAcrossReopen(t *testing.T) {
-	ctx := context.Background()
-	fs := vfs.NewMem()
-	db := openDB(t, fs)
-	c, err := Open(db, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []string{"a", "b"} {
-		if err := c.CreateTable(ctx, newTable(n)); err != nil {
+	log := &fakeLog{}
+	for range 2 {
+		s, err := OpenState(openDB(t, vfs.NewMem()))
+		if err != nil {
 			t.Fatal(err)
 		}
+		log.states = append(log.states, s)
 	}
-	if _, err := c.UpdateTable(ctx, "a", func(t *schema.Table) error {
-		t.BillingMode = schema.BillingPayPerRequest
-		t.Name = "renamed"
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.DeleteTable(ctx, "b"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	c2, err := Open(openDB(t, fs), DefaultConfig())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, _ := c2.ListTables(ctx)
-	if fmt.Sprint(names) != "[a]" {
-		t.Fatalf("after reopen ListTables = %v, want [a]", names)
+	addr := raft.ServerAddress(ln.Addr().String())
+	d := &dialer{t: t, conns: map[raft.ServerAddress]*grpc.ClientConn{}}
+	newCatalog := func(s *State, g Group) *Catalog {
+		cfg := DefaultConfig()
+		cfg.State, cfg.Group, cfg.Dialer = s, g, d
+		cfg.Place = func(n int) [][]string {
+			out := make([][]string, n)
+			for i := range out {
+				out[i] = []string{"n1"}
+			}
+			return out
+		}
+		c, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	a, _ := c2.Table(ctx, "a")
-	if a.BillingMode != schema.BillingPayPerRequest || a.Partitions[0].ID != 1 || len(a.Tags) != 1 {
-		t.Errorf("reopened table = %+v", a)
-	}
-	nt := newTable("b")
-	if err := c2.CreateTable(ctx, nt); err != nil {
-		t.Fatal(err)
-	}
-	if nt.Partitions[0].ID != 3 {
-		t.Errorf("partition id after reopen = %d, want 3 (ids are never reused)", nt.Partitions[0].ID)
-	}
+	leader = newCatalog(log.states[0], &fakeGroup{log: log, leader: true, leaderAddr: addr})
+	follower = newCatalog(log.states[1], &fakeGroup{log: log, leaderAddr: addr})
+	srv := grpc.NewServer()
+	Register(srv, leader)
+	go srv.Serve(ln)
+	t.Cleanup(srv.Stop)
+	return leader, follower
 }
 
-func TestObserver(t *testing.T) {
-	ctx := context.Background()
-	tests := []struct {
-		name        string
-		failCreate  bool
-		failDrop    bool
-		wantTables  string
-		wantPending int
+func testTable(name string) *schema.Table {
+	t := newTable(name, 1)
+	t.Partitions = nil
+	t.BillingMode = schema.BillingPayPerRequest
+	return t
+}
+
+func TestFollowerForwardsToLeader(t *testing.T) {
+	leader, follower := pair(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tb := testTable("users")
+	if err := follower.CreateTable(ctx, tb); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		run  func() error
 	}{
-		{name: "ok", wantTables: "[]"},
-		{name: "create fails", failCreate: true, wantTables: "[]"},
-		{name: "drop fails", failDrop: true, wantTables: "[]", wantPending: 1},
+		{"partitions assigned", func() error {
+			if len(tb.Partitions) != 2 || tb.Partitions[0].ID != 1 || tb.Partitions[0].Replicas[0] != "n1" {
+				return fmt.Errorf("partitions %+v, want ids 1, 2 on n1", tb.Partitions)
+			}
+			return nil
+		}},
+		{"visible on both", func() error {
+			for _, c := range []*Catalog{leader, follower} {
+				if _, err := c.Table(ctx, "users"); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"duplicate", func() error {
+			err := follower.CreateTable(ctx, testTable("users"))
+			if k, ok := kindOf(err); !ok || k != dberr.ResourceInUse {
+				return fmt.Errorf("second create: %v, want ResourceInUse", err)
+			}
+			return nil
+		}},
+		{"list", func() error {
+			names, err := follower.ListTables(ctx)
+			if err != nil || len(names) != 1 || names[0] != "users" {
+				return fmt.Errorf("ListTables = %v, %v", names, err)
+			}
+			return nil
+		}},
+		{"update fn error", func() error {
+			_, err := follower.UpdateTable(ctx, "users", func(*schema.Table) error { return dberr.Validationf("nope") })
+			if k, ok := kindOf(err); !ok || k != dberr.Validation {
+				return fmt.Errorf("UpdateTable = %v, want the fn's ValidationException", err)
+			}
+			return nil
+		}},
+		{"delete", func() error {
+			if _, err := follower.DeleteTable(ctx, "users"); err != nil {
+				return err
+			}
+			_, err := follower.Table(ctx, "users")
+			if k, ok := kindOf(err); !ok || k != dberr.ResourceNotFound {
+				return fmt.Errorf("Table after delete = %v, want ResourceNotFound", err)
+			}
+			return nil
+		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := &recorder{failCreat: tc.failCreate, failDrop: tc.failDrop}
-			c, err := Open(openDB(t, vfs.NewMem()), Config{Observer: rec, InitialOnDemandPartitions: 2})
-			if err != nil {
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if err := s.run(); err != nil {
 				t.Fatal(err)
-			}
-			err = c.CreateTable(ctx, newTable("T"))
-			if tc.failCreate {
-				if err == nil {
-					t.Fatal("CreateTable succeeded although the observer failed")
-				}
-			} else {
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, err = c.DeleteTable(ctx, "T")
-				if (err != nil) != tc.failDrop {
-					t.Fatalf("DeleteTable error = %v, want failure %v", err, tc.failDrop)
-				}
-			}
-			names, _ := c.ListTables(ctx)
-			if fmt.Sprint(names) != tc.wantTables {
-				t.Errorf("tables = %v, want %s", names, tc.wantTables)
-			}
-			pending, err := c.PendingDrops()
-			if err != nil || len(pending) != tc.wantPending {
-				t.Fatalf("PendingDrops = %d, %v; want %d", len(pending), err, tc.wantPending)
-			}
-			rec.failDrop = false
-			if err := c.FinishDrops(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if pending, _ := c.PendingDrops(); len(pending) != 0 {
-				t.Errorf("%d drops pending after FinishDrops", len(pending))
-			}
-			if !tc.failCreate && fmt.Sprint(rec.deleted) != "[1]" {
-				t.Errorf("dropped partitions = %v, want [1]", rec.deleted)
 			}
 		})
 	}
 }
 
-func TestUpdateDoesNotAliasCache(t *testing.T) {
-	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
-	if err != nil {
+// TestConcurrentUpdatesLoseNothing has both replicas append tags at once:
+// the version check makes every read-modify-write count.
+func TestConcurrentUpdatesLoseNothing(t *testing.T) {
+	leader, follower := pair(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := leader.CreateTable(ctx, testTable("t")); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateTable(ctx, newTable("T")); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.UpdateTable(ctx, "T", func(t *schema.Table) error {
-		t.Tags[0].Value = "changed"
-		return errors.New("abandon")
-	})
-	if err == nil {
-		t.Fatal("UpdateTable ignored fn's error")
-	}
-	got, _ := c.Table(ctx, "T")
-	if got.Tags[0].Value != "v" {
-		t.Errorf("abandoned update leaked into the catalog: tag = %q", got.Tags[0].Value)
-	}
-}
-
-func TestConcurrentCreates(t *testing.T) {
-	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	const n = 32
+	const each = 20
 	var wg sync.WaitGroup
-	errs := make(chan error, 2*n)
-	for i := range n {
-		wg.Go(func() {
-			errs <- c.CreateTable(ctx, newTable(fmt.Sprintf("t%02d", i)))
-			errs <- c.CreateTable(ctx, newTable("shared"))
-		})
+	errs := make(chan error, 2*each)
+	for w, c := range []*Catalog{leader, follower} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				_, err := c.UpdateTable(ctx, "t", func(t *schema.Table) error {
+					t.Tags = append(t.Tags, schema.Tag{Key: fmt.Sprint(w, "-", i)})
+					return nil
+				})
+				errs <- err
+			}
+		}()
 	}
 	wg.Wait()
 	close(errs)
-	inUse := 0
 	for err := range errs {
-		if dberr.Is(err, dberr.ResourceInUse) {
-			inUse++
-		} else if err != nil {
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	if inUse != n-1 {
-		t.Errorf("%d ResourceInUse errors, want %d", inUse, n-1)
-	}
-	ids := map[uint64]bool{}
-	for _, tb := range c.Tables() {
-		if ids[tb.Partitions[0].ID] {
-			t.Fatalf("partition id %d assigned twice", tb.Partitions[0].ID)
-		}
-		ids[tb.Partitions[0].ID] = true
-	}
-	if len(ids) != n+1 {
-		t.Errorf("%d tables, want %d", len(ids), n+1)
-	}
-}
-
-func TestPartitionSizing(t *testing.T) {
-	tests := []struct {
-		name     string
-		billing  string
-		rcu, wcu int64
-		onDemand int
-		want     int
-	}{
-		{"tiny provisioned", schema.BillingProvisioned, 5, 5, 2, 1},
-		{"zero throughput", schema.BillingProvisioned, 0, 0, 2, 1},
-		{"exactly 3000 rcu", schema.BillingProvisioned, 3000, 0, 2, 1},
-		{"3001 rcu", schema.BillingProvisioned, 3001, 0, 2, 2},
-		{"1000 wcu", schema.BillingProvisioned, 0, 1000, 2, 1},
-		{"mixed", schema.BillingProvisioned, 3000, 1001, 2, 3},
-		{"rounded up sum", schema.BillingProvisioned, 1500, 500, 2, 1},
-		{"capped", schema.BillingProvisioned, 40000, 100000, 2, MaxInitialPartitions},
-		{"on demand default", schema.BillingPayPerRequest, 0, 0, 2, 2},
-		{"on demand configured", schema.BillingPayPerRequest, 0, 0, 5, 5},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := Open(openDB(t, vfs.NewMem()), Config{InitialOnDemandPartitions: tc.onDemand})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tb := newTable("t")
-			tb.BillingMode = tc.billing
-			tb.Throughput = schema.Throughput{ReadCapacityUnits: tc.rcu, WriteCapacityUnits: tc.wcu}
-			if err := c.CreateTable(context.Background(), tb); err != nil {
-				t.Fatal(err)
-			}
-			got, _ := c.Table(context.Background(), "t")
-			if len(got.Partitions) != tc.want {
-				t.Fatalf("%d partitions, want %d", len(got.Partitions), tc.want)
-			}
-			if err := got.ValidatePartitions(); err != nil {
-				t.Fatal(err)
-			}
-			for i, p := range got.Partitions {
-				if p.ID != uint64(1+i) {
-					t.Fatalf("partition %d has id %d, want %d", i, p.ID, 1+i)
-				}
-			}
-		})
-	}
-}
-
-func TestPartitionIDsAreConsecutiveAndFresh(t *testing.T) {
-	ctx := context.Background()
-	c, err := Open(openDB(t, vfs.NewMem()), Config{InitialOnDemandPartitions: 3})
+	got, err := follower.Table(ctx, "t")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []uint64
-	for _, n := range []string{"a", "b"} {
-		tb := newTable(n)
-		tb.BillingMode = schema.BillingPayPerRequest
-		if err := c.CreateTable(ctx, tb); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range tb.Partitions {
-			ids = append(ids, p.ID)
-		}
-	}
-	if fmt.Sprint(ids) != "[1 2 3 4 5 6]" {
-		t.Fatalf("partition ids = %v, want [1 2 3 4 5 6]", ids)
-	}
-	if _, err := c.UpdateTable(ctx, "a", func(t *schema.Table) error {
-		t.Partitions = schema.EvenPartitions(99, 1)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if a, _ := c.Table(ctx, "a"); len(a.Partitions) != 3 || a.Partitions[0].ID != 1 {
-		t.Errorf("UpdateTable changed the partitions: %+v", a.Partitions)
-	}
-}
-
-func TestConfigValidate(t *testing.T) {
-	tests := []struct {
-		name string
-		n    int
-		ok   bool
-	}{{"zero", 0, false}, {"one", 1, true}, {"max", MaxInitialPartitions, true}, {"too many", MaxInitialPartitions + 1, false}}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Config{InitialOnDemandPartitions: tc.n}.Validate()
-			if (err == nil) != tc.ok {
-				t.Fatalf("Validate(%d) = %v", tc.n, err)
-			}
-		})
-	}
-}
-
-// TestLoadsTablesStoredWithOnePartitionID checks that tables stored before
-// tables had several partitions load as one partition over the whole hash
-// space, keep it across updates and drop it on delete.
-func TestLoadsTablesStoredWithOnePartitionID(t *testing.T) {
-	ctx := context.Background()
-	db := openDB(t, vfs.NewMem())
-	legacy := `{"name":"old","id":"u","arn":"a","partitionId":7,"key":{"hash":{"name":"pk","type":1},"range":{"name":"","type":0}},` +
-		`"attributeDefinitions":[{"name":"pk","type":1}],"status":"ACTIVE","created":"2024-01-02T03:04:05Z","billingMode":"PAY_PER_REQUEST",` +
-		`"throughput":{"rcu":0,"wcu":0,"decreasesToday":0},"deletionProtection":false}`
-	if err := db.Set(tableKey("old"), []byte(legacy), pebble.Sync); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Set([]byte(keyNextID), []byte{0, 0, 0, 0, 0, 0, 0, 8}, pebble.Sync); err != nil {
-		t.Fatal(err)
-	}
-	rec := &recorder{}
-	c, err := Open(db, Config{Observer: rec, InitialOnDemandPartitions: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, err := c.Table(ctx, "old")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []schema.Partition{{ID: 7, First: 0, Last: math.MaxUint64, Epoch: 1}}
-	if fmt.Sprint(old.Partitions) != fmt.Sprint(want) || old.Key.Hash.Name != "pk" || old.BillingMode != schema.BillingPayPerRequest {
-		t.Fatalf("loaded %+v", old)
-	}
-	if _, err := c.UpdateTable(ctx, "old", func(t *schema.Table) error { t.DeletionProtection = true; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	nt := newTable("new")
-	if err := c.CreateTable(ctx, nt); err != nil {
-		t.Fatal(err)
-	}
-	if nt.Partitions[0].ID != 8 {
-		t.Errorf("new table's partition id = %d, want 8", nt.Partitions[0].ID)
-	}
-	if _, err := c.DeleteTable(ctx, "old"); err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(rec.deleted) != "[7]" {
-		t.Errorf("dropped partitions %v, want [7]", rec.deleted)
+	if len(got.Tags) != 2*each {
+		t.Fatalf("%d tags after %d updates, want one each", len(got.Tags), 2*each)
 	}
 }

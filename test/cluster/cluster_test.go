@@ -1,5 +1,3 @@
-//go:build cluster || clusterdead
-
 package cluster
 
 import (

@@ -1,21 +1,13 @@
-//go:build clusterdead
-
 package cluster
 
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/flotilla-db/flotilla/test/harness"
 )
-
-// deadArgsEnv names the environment variable holding extra `flotilla serve`
-// arguments (space-separated) that shorten the time after which a dead
-// node's replicas are replaced; TestNodeDeadReplaced needs it short.
-const deadArgsEnv = "FLOTILLA_CLUSTERDEAD_SERVE_ARGS"
 
 // deadReplaceTimeout bounds the wait for the dead node's replicas to be
 // placed on the live nodes.
@@ -43,7 +35,7 @@ func raftGroups(dataDir string) map[string]bool {
 // then stops n3 too: every item must still be readable and writable, which
 // needs every group to have dropped n4 from its voters.
 func TestNodeDeadReplaced(t *testing.T) {
-	c := harness.StartCluster(t, 4, harness.WithServeArgs(strings.Fields(os.Getenv(deadArgsEnv))...))
+	c := harness.StartCluster(t, 4, harness.WithServeArgs("--dead-node-timeout", "3s"))
 	dbs := c.Clients()
 	ctx := harness.Context(t, deadReplaceTimeout+60*time.Second)
 	const table = "deadnode"

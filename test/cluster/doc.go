@@ -7,7 +7,6 @@
 // cluster.
 //
 // The package owns no server code; every test owns its own cluster and
-// cleans up its processes and data when it ends. Tests run under the
-// `cluster` build tag; the dead-node replacement test, which needs a short
-// dead-node timeout, runs under `clusterdead`.
+// cleans up its processes and data when it ends. The dead-node replacement
+// test shortens the dead-node timeout with --dead-node-timeout.
 package cluster

@@ -1,0 +1,72 @@
+package dataplane
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Config configures Data.
+type Config struct {
+	// NodeID is this node's id, as listed in schema.Partition.Replicas.
+	NodeID string
+	// Groups finds this node's replicas.
+	Groups Groups
+	// Directory resolves other nodes' gRPC addresses.
+	Directory Directory
+	// Dialer hands out shared connections to other nodes (the Raft
+	// transport's pool).
+	Dialer Dialer
+	// Logger receives retry and forwarding logs (nil: discarded).
+	Logger *slog.Logger
+	// DefaultTimeout bounds a request whose context has no deadline.
+	DefaultTimeout time.Duration
+	// RetryBackoff is the first pause between attempts when no replica
+	// could serve a request; it doubles up to MaxRetryBackoff.
+	RetryBackoff time.Duration
+	// MaxRetryBackoff caps the pause between attempts.
+	MaxRetryBackoff time.Duration
+	// WriteReserve is the least time a write must have left before its
+	// deadline to be proposed (again): with less, a slow NotLeader answer
+	// could arrive too late and turn a write that was never applied into
+	// one of unknown outcome. The write fails as unavailable instead.
+	WriteReserve time.Duration
+}
+
+// DefaultConfig returns production timings; the caller fills in Groups,
+// Directory and Dialer.
+func DefaultConfig() Config {
+	return Config{
+		DefaultTimeout:  10 * time.Second,
+		RetryBackoff:    10 * time.Millisecond,
+		MaxRetryBackoff: 200 * time.Millisecond,
+		WriteReserve:    50 * time.Millisecond,
+	}
+}
+
+// Validate names the first missing or bad field.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.NodeID == "" {
+		errs = append(errs, errors.New("dataplane: Config.NodeID is required"))
+	}
+	if c.Groups == nil {
+		errs = append(errs, errors.New("dataplane: Config.Groups is required"))
+	}
+	if c.Directory == nil {
+		errs = append(errs, errors.New("dataplane: Config.Directory is required"))
+	}
+	if c.Dialer == nil {
+		errs = append(errs, errors.New("dataplane: Config.Dialer is required"))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"DefaultTimeout", c.DefaultTimeout}, {"RetryBackoff", c.RetryBackoff}, {"MaxRetryBackoff", c.MaxRetryBackoff}, {"WriteReserve", c.WriteReserve}} {
+		if d.v <= 0 {
+			errs = append(errs, fmt.Errorf("dataplane: Config.%s must be positive, got %v", d.name, d.v))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,47 @@
+package dataplane
+
+import (
+	"context"
+
+	"github.com/flotilla-db/flotilla/partition"
+	"github.com/hashicorp/raft"
+	"google.golang.org/grpc"
+)
+
+// Replica is one partition replica hosted on this node. Its methods are
+// called concurrently.
+type Replica interface {
+	// Apply proposes an encoded partition.Command and returns the FSM's
+	// response (a partition.Result, or an error value) once it is applied.
+	// On a follower it returns a *replication.NotLeaderError.
+	Apply(ctx context.Context, data []byte) (any, error)
+	// ReadIndex returns once the replica's partition reflects every write
+	// committed before the call; on a follower it returns a
+	// *replication.NotLeaderError.
+	ReadIndex(ctx context.Context) error
+	// Partition is the replica's state machine, for reads.
+	Partition() *partition.Partition
+	// Leader is the group's leader as this replica knows it (empty when
+	// unknown).
+	Leader() (raft.ServerID, raft.ServerAddress)
+}
+
+// Groups finds the partition replicas hosted on this node.
+type Groups interface {
+	// Replica returns this node's replica of the partition, or false when
+	// it hosts none (or it is not open yet).
+	Replica(partitionID uint64) (Replica, bool)
+}
+
+// Directory resolves node ids (schema.Partition.Replicas) to gRPC
+// addresses.
+type Directory interface {
+	// GRPCAddr returns the node's gRPC address, or false when unknown.
+	GRPCAddr(nodeID string) (string, bool)
+}
+
+// Dialer returns a shared client connection to a node's gRPC address;
+// replication/transport.Transport.Conn satisfies it.
+type Dialer interface {
+	Conn(addr raft.ServerAddress) (*grpc.ClientConn, error)
+}

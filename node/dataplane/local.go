@@ -1,0 +1,55 @@
+package dataplane
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/flotilla-db/flotilla/partition"
+	"github.com/flotilla-db/flotilla/partition/attr"
+)
+
+// The functions below serve a request from one local replica, for Data
+// (this node's own replica) and Service (a request from another node)
+// alike. Their errors are classified (see classify).
+
+// localWrite proposes an encoded command.
+func localWrite(ctx context.Context, r Replica, cmd []byte) (partition.Result, error) {
+	resp, err := r.Apply(ctx, cmd)
+	if err != nil {
+		return partition.Result{}, classifyWrite(err)
+	}
+	res, ok := resp.(partition.Result)
+	if !ok {
+		return partition.Result{}, fmt.Errorf("dataplane: %w: apply returned %T", errUnknownOutcome, resp)
+	}
+	return res, nil
+}
+
+// readReady prepares a read: a consistent one waits for ReadIndex.
+func readReady(ctx context.Context, r Replica, consistent bool) error {
+	if !consistent {
+		return nil
+	}
+	return classify(r.ReadIndex(ctx))
+}
+
+func localGet(ctx context.Context, r Replica, key attr.Item, consistent bool) (attr.Item, error) {
+	if err := readReady(ctx, r, consistent); err != nil {
+		return nil, err
+	}
+	return r.Partition().Get(key)
+}
+
+func localQuery(ctx context.Context, r Replica, in *partition.QueryInput) (*partition.Page, error) {
+	if err := readReady(ctx, r, in.Consistent); err != nil {
+		return nil, err
+	}
+	return r.Partition().Query(in)
+}
+
+func localScan(ctx context.Context, r Replica, in *partition.ScanInput) (*partition.Page, error) {
+	if err := readReady(ctx, r, in.Consistent); err != nil {
+		return nil, err
+	}
+	return r.Partition().Scan(in)
+}

@@ -1,0 +1,144 @@
+package dataplane
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/flotilla-db/flotilla/partition"
+
+	"github.com/flotilla-db/flotilla/proto/datapb"
+	"google.golang.org/grpc"
+)
+
+// Service is the server side of DataService: it serves requests from this
+// node's replicas only and answers NOT_LEADER or NO_REPLICA when it cannot.
+type Service struct {
+	datapb.UnimplementedDataServiceServer
+	groups Groups
+	log    *slog.Logger
+}
+
+var _ datapb.DataServiceServer = (*Service)(nil)
+
+// NewService returns a Service over groups; logger may be nil.
+func NewService(groups Groups, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{groups: groups, log: logger.With("component", "dataplane")}
+}
+
+// Register registers the service on a gRPC server.
+func (s *Service) Register(r grpc.ServiceRegistrar) { datapb.RegisterDataServiceServer(r, s) }
+
+// replica returns the hosted replica of a partition or errNoReplica.
+func (s *Service) replica(id uint64) (Replica, error) {
+	r, ok := s.groups.Replica(id)
+	if !ok {
+		return nil, errNoReplica
+	}
+	return r, nil
+}
+
+// outcome turns an error into the wire outcome, logging internal faults.
+func (s *Service) outcome(op string, id uint64, err error) *datapb.Outcome {
+	o := outcomeOf(err)
+	if o.GetCode() == datapb.Code_FAILED && o.GetError().GetMessage() == "Internal server error" {
+		s.log.LogAttrs(context.Background(), slog.LevelError, "request failed",
+			slog.String("op", op), slog.Uint64("partition", id), slog.Any("err", err))
+	}
+	return o
+}
+
+// Write applies a command on the leader.
+func (s *Service) Write(ctx context.Context, req *datapb.WriteRequest) (*datapb.WriteResponse, error) {
+	r, err := s.replica(req.GetPartitionId())
+	if err != nil {
+		return &datapb.WriteResponse{Outcome: s.outcome("write", req.GetPartitionId(), err)}, nil
+	}
+	res, err := localWrite(ctx, r, req.GetCommand())
+	if err == nil {
+		var resp *datapb.WriteResponse
+		if resp, err = resultToPB(res); err == nil {
+			return resp, nil
+		}
+	}
+	return &datapb.WriteResponse{Outcome: s.outcome("write", req.GetPartitionId(), err)}, nil
+}
+
+// Get reads one item.
+func (s *Service) Get(ctx context.Context, req *datapb.GetRequest) (*datapb.GetResponse, error) {
+	it, err := s.get(ctx, req)
+	if err != nil {
+		return &datapb.GetResponse{Outcome: s.outcome("get", req.GetPartitionId(), err)}, nil
+	}
+	return &datapb.GetResponse{Outcome: outcomeOf(nil), Item: it}, nil
+}
+
+func (s *Service) get(ctx context.Context, req *datapb.GetRequest) ([]byte, error) {
+	r, err := s.replica(req.GetPartitionId())
+	if err != nil {
+		return nil, err
+	}
+	key, err := decodeItem(req.GetKey())
+	if err != nil {
+		return nil, err
+	}
+	it, err := localGet(ctx, r, key, req.GetConsistent())
+	if err != nil {
+		return nil, err
+	}
+	return itemBytes(it), nil
+}
+
+// Query reads one page of a query.
+func (s *Service) Query(ctx context.Context, req *datapb.QueryRequest) (*datapb.PageResponse, error) {
+	page, err := s.query(ctx, req)
+	if err != nil {
+		return &datapb.PageResponse{Outcome: s.outcome("query", req.GetPartitionId(), err)}, nil
+	}
+	return pageToPB(page), nil
+}
+
+func (s *Service) query(ctx context.Context, req *datapb.QueryRequest) (*partition.Page, error) {
+	r, err := s.replica(req.GetPartitionId())
+	if err != nil {
+		return nil, err
+	}
+	in, err := queryFromPB(req)
+	if err != nil {
+		return nil, err
+	}
+	return localQuery(ctx, r, in)
+}
+
+// Scan reads one page of a scan.
+func (s *Service) Scan(ctx context.Context, req *datapb.ScanRequest) (*datapb.PageResponse, error) {
+	page, err := s.scan(ctx, req)
+	if err != nil {
+		return &datapb.PageResponse{Outcome: s.outcome("scan", req.GetPartitionId(), err)}, nil
+	}
+	return pageToPB(page), nil
+}
+
+func (s *Service) scan(ctx context.Context, req *datapb.ScanRequest) (*partition.Page, error) {
+	r, err := s.replica(req.GetPartitionId())
+	if err != nil {
+		return nil, err
+	}
+	in, err := scanFromPB(req)
+	if err != nil {
+		return nil, err
+	}
+	return localScan(ctx, r, in)
+}
+
+// Stats returns the replica's item count and size.
+func (s *Service) Stats(_ context.Context, req *datapb.StatsRequest) (*datapb.StatsResponse, error) {
+	r, err := s.replica(req.GetPartitionId())
+	if err != nil {
+		return &datapb.StatsResponse{Outcome: s.outcome("stats", req.GetPartitionId(), err)}, nil
+	}
+	items, bytes := r.Partition().Stats()
+	return &datapb.StatsResponse{Outcome: outcomeOf(nil), Items: items, Bytes: bytes}, nil
+}
