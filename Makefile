@@ -8,7 +8,7 @@ BENCHTIME ?= 10s
 BENCHADDR ?= 127.0.0.1:18000
 
 .DEFAULT_GOAL := help
-.PHONY: help build run cluster test testrace stress fuzz e2e bench proto verify clean
+.PHONY: help build run cluster test testrace stress fuzz e2e bench bench-cluster proto verify clean
 
 help:
 	@echo "flotilla make targets:"
@@ -21,6 +21,7 @@ help:
 	@echo "  fuzz      run every fuzz target for FUZZTIME=$(FUZZTIME)"
 	@echo "  e2e       AWS CLI and boto3 end-to-end suite (test/e2e/run.sh)"
 	@echo "  bench     Go benchmarks, then 'flotilla bench' against a fresh server"
+	@echo "  bench-cluster  'flotilla bench' against a single node and a 3-node cluster, with their ratio"
 	@echo "  proto     regenerate Go code from proto/*.proto"
 	@echo "  verify    gofmt, go vet, go mod tidy -diff"
 	@echo "  clean     remove bin/"
@@ -72,6 +73,12 @@ bench: build
 		./$(BIN) admin status --addr $(BENCHADDR) >/dev/null 2>&1 && break; sleep 0.1; \
 	done; \
 	./$(BIN) bench --endpoint $(BENCHADDR) --duration $(BENCHTIME)
+
+# Single node, then a 3-node cluster, each on free ports with temporary
+# data directories; BENCHTIME per phase, 32 clients, 1 KB items (see
+# test/cluster/bench.sh for the other settings).
+bench-cluster: build
+	BIN=$(BIN) BENCHTIME=$(BENCHTIME) bash test/cluster/bench.sh
 
 proto:
 	@if ls proto/*.proto >/dev/null 2>&1; then \

@@ -66,6 +66,9 @@ type RaftConfig struct {
 	// CommitTimeout is the longest a leader waits before telling
 	// followers the commit index.
 	CommitTimeout time.Duration
+	// SnapshotInterval is how often each group checks whether to snapshot
+	// (raft waits between one and two intervals).
+	SnapshotInterval time.Duration
 	// SnapshotThreshold is how many log entries trigger a snapshot.
 	SnapshotThreshold uint64
 	// TrailingLogs is how many entries a snapshot leaves in the log.
@@ -79,6 +82,7 @@ func DefaultRaftConfig() RaftConfig {
 		ElectionTimeout:    time.Second,
 		LeaderLeaseTimeout: 500 * time.Millisecond,
 		CommitTimeout:      5 * time.Millisecond,
+		SnapshotInterval:   2 * time.Minute,
 		SnapshotThreshold:  8192,
 		TrailingLogs:       10240,
 	}
@@ -89,7 +93,7 @@ func (r RaftConfig) replication() replication.Config {
 	c := replication.DefaultConfig()
 	c.HeartbeatTimeout, c.ElectionTimeout = r.HeartbeatTimeout, r.ElectionTimeout
 	c.LeaderLeaseTimeout, c.CommitTimeout = r.LeaderLeaseTimeout, r.CommitTimeout
-	c.SnapshotThreshold, c.TrailingLogs = r.SnapshotThreshold, r.TrailingLogs
+	c.SnapshotInterval, c.SnapshotThreshold, c.TrailingLogs = r.SnapshotInterval, r.SnapshotThreshold, r.TrailingLogs
 	return c
 }
 
@@ -104,6 +108,8 @@ func (r RaftConfig) Validate() error {
 		return fmt.Errorf("node: Config.Raft.LeaderLeaseTimeout %v is not between 5ms and HeartbeatTimeout %v", r.LeaderLeaseTimeout, r.HeartbeatTimeout)
 	case r.CommitTimeout <= 0:
 		return fmt.Errorf("node: Config.Raft.CommitTimeout %v is not positive", r.CommitTimeout)
+	case r.SnapshotInterval < 5*time.Millisecond:
+		return fmt.Errorf("node: Config.Raft.SnapshotInterval %v is below 5ms", r.SnapshotInterval)
 	case r.SnapshotThreshold < 1 || r.TrailingLogs < 1:
 		return fmt.Errorf("node: Config.Raft.SnapshotThreshold %d and TrailingLogs %d must be positive", r.SnapshotThreshold, r.TrailingLogs)
 	}

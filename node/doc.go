@@ -17,7 +17,10 @@
 // after each catalog change and every ReconcileInterval, and, on the
 // catalog leader, keeping the catalog group's voters on live nodes (up to
 // five) and proposing the replica moves package placement plans (dead
-// nodes replaced after DeadNodeTimeout). Table metadata semantics belong
+// nodes replaced after DeadNodeTimeout); and, on every node, spreading
+// partition leadership: a node leading more than its share of the
+// partition groups plus one hands one group over to its least loaded
+// voter at most every three ReconcileIntervals. Table metadata semantics belong
 // to package catalog, request routing to packages router and dataplane.
 //
 // /ready answers 200 once Run serves HTTP and this node's catalog replica

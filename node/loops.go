@@ -16,12 +16,13 @@ const (
 )
 
 // startLoops starts the node's background work: bootstrapping the
-// catalog group, hosting replicas, the catalog leader's duties and the
-// readiness check.
+// catalog group, hosting replicas, the catalog leader's duties, balancing
+// partition leaders and the readiness check.
 func (n *Node) startLoops() {
 	n.goFunc(n.bootstrapLoop)
 	n.goFunc(n.hostLoop)
 	n.goFunc(n.leaderLoop)
+	n.goFunc(n.balanceLoop)
 	n.goFunc(n.readyLoop)
 }
 
@@ -75,6 +76,16 @@ func (n *Node) leaderLoop(ctx context.Context) {
 			n.log.Warn("reconciling catalog voters", "err", err)
 		}
 		n.planPlacement(cctx, started)
+		return false
+	})
+}
+
+// balanceLoop hands over the leadership of at most one partition group
+// every balanceEvery ReconcileIntervals while this node leads more than
+// its share.
+func (n *Node) balanceLoop(ctx context.Context) {
+	every(ctx, balanceEvery*n.cfg.ReconcileInterval, func() bool {
+		n.balanceLeaders(ctx)
 		return false
 	})
 }

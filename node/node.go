@@ -188,7 +188,7 @@ func (n *Node) startGRPC() error {
 	n.grpcSrv = grpc.NewServer(n.tr.ServerOptions()...)
 	n.tr.Register(n.grpcSrv)
 	catalog.Register(n.grpcSrv, n.catalog)
-	dataplane.NewService(groups{n.host}, n.log).Register(n.grpcSrv)
+	dataplane.NewService(groups{n.host}, n.state, n.log).Register(n.grpcSrv)
 	srv, ln := n.grpcSrv, n.grpcLn
 	n.grpcDone = make(chan struct{})
 	go func() {

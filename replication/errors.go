@@ -17,7 +17,9 @@ var (
 	ErrLeadershipLost = errors.New("replication: leadership lost; outcome unknown")
 	// ErrShutdown is returned by every call on a group that is shut down.
 	ErrShutdown = errors.New("replication: group is shut down")
-	// ErrTimeout is returned when raft could not accept a proposal in time.
+	// ErrTimeout is returned when raft could not accept a proposal in time,
+	// or refused it because a leadership transfer is in progress: nothing
+	// was proposed and the call may be retried.
 	ErrTimeout = errors.New("replication: timed out enqueueing")
 	// ErrExistingState is returned by Bootstrap for a group that already
 	// has raft state.
@@ -49,8 +51,12 @@ func (g *Group) mapErr(op string, err error) error {
 		return nil
 	case errors.Is(err, raft.ErrNotLeader):
 		return g.notLeader()
-	case errors.Is(err, raft.ErrLeadershipLost), errors.Is(err, raft.ErrLeadershipTransferInProgress):
+	case errors.Is(err, raft.ErrLeadershipLost):
 		return fmt.Errorf("replication: group %s: %s: %w (%w)", g.cfg.ID, op, ErrLeadershipLost, err)
+	case errors.Is(err, raft.ErrLeadershipTransferInProgress):
+		// Raft refuses new entries while it hands leadership over; it
+		// proposed nothing.
+		return fmt.Errorf("replication: group %s: %s: %w (%w)", g.cfg.ID, op, ErrTimeout, err)
 	case errors.Is(err, raft.ErrRaftShutdown):
 		return fmt.Errorf("replication: group %s: %s: %w", g.cfg.ID, op, ErrShutdown)
 	case errors.Is(err, raft.ErrEnqueueTimeout):

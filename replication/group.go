@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -214,6 +215,15 @@ func (g *Group) RemoveServer(ctx context.Context, id raft.ServerID) error {
 	return g.mapErr("remove server "+string(id), g.wait(ctx, f))
 }
 
+// TransferLeadership hands leadership to the voter id at addr and returns
+// once it has taken over (or the transfer failed). Proposals made on this
+// replica meanwhile fail with ErrTimeout without being proposed. On a
+// follower it returns a *NotLeaderError.
+func (g *Group) TransferLeadership(ctx context.Context, id raft.ServerID, addr raft.ServerAddress) error {
+	f := g.raft.LeadershipTransferToServer(id, addr)
+	return g.mapErr("transfer leadership to "+string(id), g.wait(ctx, f))
+}
+
 // Stats is a group's state at one moment.
 type Stats struct {
 	State        raft.RaftState
@@ -242,6 +252,16 @@ func (g *Group) FirstIndex() (uint64, error) {
 		return 0, fmt.Errorf("replication: group %s: first index: %w", g.cfg.ID, err)
 	}
 	return i, nil
+}
+
+// SnapshotIndex is the last log index covered by the group's latest
+// snapshot (taken here or installed from the leader); 0 before the first.
+func (g *Group) SnapshotIndex() uint64 {
+	i, err := strconv.ParseUint(g.raft.Stats()["last_snapshot_index"], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return i
 }
 
 // Snapshot asks raft to take a snapshot now and compact its log.

@@ -129,9 +129,7 @@ func TestLeaderFailover(t *testing.T) {
 	if err := l.group.ReadIndex(ctx); err != nil {
 		t.Fatalf("ReadIndex on the new leader: %v", err)
 	}
-	if got := counterValue(t, l); got != "30" {
-		t.Fatalf("counter = %s, want 30", got)
-	}
+	c.wantCounter(l, 30, 2)
 	if _, err := old.group.Apply(ctx, addCmd(1)); !errors.Is(err, replication.ErrShutdown) && !errors.Is(err, replication.ErrNotLeader) {
 		t.Fatalf("Apply on a shut-down group = %v", err)
 	}
@@ -173,9 +171,7 @@ func TestRestartDoesNotReapply(t *testing.T) {
 			}
 			c.converged()
 			for _, nd := range c.nodes {
-				if got := counterValue(t, nd); got != "325" {
-					t.Errorf("%s counter = %s, want 325", nd.id, got)
-				}
+				c.wantCounter(nd, 325, 25)
 			}
 		})
 	}
@@ -210,9 +206,15 @@ func TestSnapshotCatchUp(t *testing.T) {
 	c.apply(addCmd(1))
 	c.converged()
 	for _, nd := range []*node{lagging, fresh} {
-		if got := counterValue(t, nd); got != "101" {
-			t.Errorf("%s counter = %s, want 101", nd.id, got)
+		c.wantCounter(nd, 101, 1)
+		// Both caught up from an installed snapshot, which they report.
+		if got := nd.group.SnapshotIndex(); got < 20 {
+			t.Errorf("%s SnapshotIndex = %d, want an installed snapshot (>= 20)", nd.id, got)
 		}
+	}
+	first, _ := l.group.FirstIndex()
+	if snap := l.group.SnapshotIndex(); snap < first-1 || snap == 0 {
+		t.Errorf("leader SnapshotIndex %d does not cover the compacted log (first index %d)", snap, first)
 	}
 }
 

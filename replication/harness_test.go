@@ -2,9 +2,11 @@ package replication_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +56,10 @@ type cluster struct {
 	cfg   replication.Config
 	mu    sync.Mutex
 	nodes []*node
+	// uncertain counts proposals whose outcome is unknown (leadership was
+	// lost after they were proposed) and that apply proposed again: each
+	// may have been applied twice.
+	uncertain int
 }
 
 // newCluster starts n nodes with cfg's tunings and bootstraps them as one
@@ -215,6 +221,11 @@ func (c *cluster) apply(data []byte) partition.Result {
 		if err == nil {
 			return resp.(partition.Result)
 		}
+		if errors.Is(err, replication.ErrLeadershipLost) {
+			c.mu.Lock()
+			c.uncertain++
+			c.mu.Unlock()
+		}
 		if attempt == 20 {
 			c.t.Fatalf("Apply: %v", err)
 		}
@@ -268,6 +279,19 @@ func (c *cluster) converged() string {
 		return true
 	})
 	return out
+}
+
+// wantCounter checks that nd's counter is want, or up to maxAdd more for
+// each proposal repeated with its outcome unknown.
+func (c *cluster) wantCounter(nd *node, want, maxAdd int) {
+	c.t.Helper()
+	got, err := strconv.Atoi(counterValue(c.t, nd))
+	c.mu.Lock()
+	extra := c.uncertain * maxAdd
+	c.mu.Unlock()
+	if err != nil || got < want || got > want+extra {
+		c.t.Errorf("%s counter = %d (%v), want %d (+ up to %d repeated proposals)", nd.id, got, err, want, extra)
+	}
 }
 
 func counterValue(t testing.TB, nd *node) string {

@@ -2,6 +2,7 @@ package router
 
 import (
 	"context"
+	"errors"
 
 	"github.com/flotilla-db/flotilla/partition"
 	"github.com/flotilla-db/flotilla/partition/attr"
@@ -47,4 +48,21 @@ type Data interface {
 	// Stats returns the table's item count and size in bytes, summed over
 	// its partitions.
 	Stats(ctx context.Context, t *schema.Table) (items, bytes int64, err error)
+}
+
+// ErrStaleMap is wrapped by a Data call that found the caller's partition
+// map out of date: the partition it was sent to no longer exists or its
+// replicas moved, as a node whose catalog is newer said. Nothing was
+// applied. The router re-reads the table (TableRefresher) and retries once
+// with the fresh map. A Data implementation wraps it together with a
+// *dberr.Error of kind Unavailable, so that a caller that does not retry
+// reports a retryable error.
+var ErrStaleMap = errors.New("router: partition map is stale")
+
+// TableRefresher is an optional Catalog capability: a Catalog whose Table
+// may answer from a lagging copy implements it. RefreshTable returns the
+// named table as of the catalog's latest commit (and brings the local copy
+// up to date), or ResourceNotFound.
+type TableRefresher interface {
+	RefreshTable(ctx context.Context, name string) (*schema.Table, error)
 }

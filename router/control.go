@@ -171,7 +171,7 @@ func (r *Router) controlTable(ctx context.Context, body []byte) (*schema.Table, 
 
 // describeWithStats describes t with its current item count and size.
 func (r *Router) describeWithStats(ctx context.Context, t *schema.Table) (*tableDescription, error) {
-	items, size, err := r.cfg.Data.Stats(ctx, t)
+	t, items, size, err := r.tableStats(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("router: stats of table %s: %w", t.Name, err)
 	}
@@ -288,7 +288,7 @@ func (r *Router) deleteTable(ctx context.Context, body []byte) (any, error) {
 	if t.DeletionProtection {
 		return nil, dberr.Validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
-	items, size, err := r.cfg.Data.Stats(ctx, t)
+	t, items, size, err := r.tableStats(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("router: stats of table %s: %w", t.Name, err)
 	}

@@ -2,10 +2,12 @@ package router
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/flotilla-db/flotilla/partition"
 	"github.com/flotilla-db/flotilla/partition/attr"
+	"github.com/flotilla-db/flotilla/partition/dberr"
 	"github.com/flotilla-db/flotilla/partition/keyenc"
 	"github.com/flotilla-db/flotilla/partition/schema"
 )
@@ -22,39 +24,53 @@ func partitionFor(t *schema.Table, v attr.Value) (*schema.Partition, error) {
 
 // writeItem sends cmd to the partition of its item's partition key.
 func (r *Router) writeItem(ctx context.Context, t *schema.Table, cmd *partition.Command) (partition.Result, error) {
-	p, err := partitionFor(t, cmd.Item[t.Key.Hash.Name])
-	if err != nil {
-		return partition.Result{}, err
-	}
-	return r.cfg.Data.Write(ctx, t, p, cmd)
+	return withFreshMap(ctx, r, t, func(t *schema.Table) (partition.Result, error) {
+		p, err := partitionFor(t, cmd.Item[t.Key.Hash.Name])
+		if err != nil {
+			return partition.Result{}, err
+		}
+		return r.cfg.Data.Write(ctx, t, p, cmd)
+	})
 }
 
 // readItem reads key from the partition of its partition key.
 func (r *Router) readItem(ctx context.Context, t *schema.Table, key attr.Item, consistent bool) (attr.Item, error) {
-	p, err := partitionFor(t, key[t.Key.Hash.Name])
-	if err != nil {
-		return nil, err
-	}
-	return r.cfg.Data.Get(ctx, t, p, key, consistent)
+	return withFreshMap(ctx, r, t, func(t *schema.Table) (attr.Item, error) {
+		p, err := partitionFor(t, key[t.Key.Hash.Name])
+		if err != nil {
+			return nil, err
+		}
+		return r.cfg.Data.Get(ctx, t, p, key, consistent)
+	})
 }
 
 // queryPage reads one page of a query from the one partition of its
 // partition key.
 func (r *Router) queryPage(ctx context.Context, t *schema.Table, in *partition.QueryInput) (*partition.Page, error) {
-	p, err := partitionFor(t, in.Key.HashValue)
-	if err != nil {
-		return nil, err
-	}
-	return r.cfg.Data.Query(ctx, t, p, in)
+	return withFreshMap(ctx, r, t, func(t *schema.Table) (*partition.Page, error) {
+		p, err := partitionFor(t, in.Key.HashValue)
+		if err != nil {
+			return nil, err
+		}
+		return r.cfg.Data.Query(ctx, t, p, in)
+	})
 }
 
 // scanPage reads one page of a scan of the hash range [in.HashFirst,
-// in.HashLast], visiting the partitions that intersect it in hash order.
-// It resumes after in.ExclusiveStartKey in that key's partition and carries
-// the remaining Limit and byte budget from one partition to the next; the
-// page ends with a LastEvaluatedKey when a partition stops early, and
-// without one when the range is done.
+// in.HashLast]; see scanPartitions. A stale partition map restarts the
+// page with the fresh one.
 func (r *Router) scanPage(ctx context.Context, t *schema.Table, in *partition.ScanInput) (*partition.Page, error) {
+	return withFreshMap(ctx, r, t, func(t *schema.Table) (*partition.Page, error) {
+		return r.scanPartitions(ctx, t, in)
+	})
+}
+
+// scanPartitions visits the partitions of t that intersect the scan's
+// hash range in hash order. It resumes after in.ExclusiveStartKey in that
+// key's partition and carries the remaining Limit and byte budget from one
+// partition to the next; the page ends with a LastEvaluatedKey when a
+// partition stops early, and without one when the range is done.
+func (r *Router) scanPartitions(ctx context.Context, t *schema.Table, in *partition.ScanInput) (*partition.Page, error) {
 	cur, ok := newScanCursor(t, in)
 	out := &partition.Page{}
 	for ; ok; ok = cur.next() {
@@ -70,6 +86,62 @@ func (r *Router) scanPage(ctx context.Context, t *schema.Table, in *partition.Sc
 		}
 	}
 	return out, nil
+}
+
+// tableStats returns t's item count and size. When t's partition map
+// turns out stale it re-reads t at the catalog and returns the fresh
+// definition with the fresh counts; on error it returns t.
+func (r *Router) tableStats(ctx context.Context, t *schema.Table) (*schema.Table, int64, int64, error) {
+	items, size, err := r.cfg.Data.Stats(ctx, t)
+	if !errors.Is(err, ErrStaleMap) {
+		return t, items, size, err
+	}
+	fresh, err := r.catalogRefresh(ctx, t.Name)
+	if err != nil {
+		return t, 0, 0, err
+	}
+	items, size, err = r.cfg.Data.Stats(ctx, fresh)
+	return fresh, items, size, err
+}
+
+// withFreshMap runs do on t and, when the partition map turns out stale
+// (ErrStaleMap), once more on the table re-read at the catalog. The fast
+// path costs nothing extra: the catalog is asked only after a node said
+// the map is stale. A table that is gone by then is ResourceNotFound; so
+// is one re-created with another key schema, since the request was
+// validated against the old one (as if it had arrived while no table of
+// that name existed).
+func withFreshMap[T any](ctx context.Context, r *Router, t *schema.Table, do func(*schema.Table) (T, error)) (T, error) {
+	v, err := do(t)
+	if !errors.Is(err, ErrStaleMap) {
+		return v, err
+	}
+	fresh, err := r.catalogRefresh(ctx, t.Name)
+	switch {
+	case dberr.Is(err, dberr.ResourceNotFound) || (err == nil && fresh.Key != t.Key):
+		var zero T
+		return zero, dberr.New(dberr.ResourceNotFound, "Requested resource not found")
+	case err != nil:
+		var zero T
+		return zero, err
+	}
+	return do(fresh)
+}
+
+// catalogRefresh re-reads the named table as of the catalog's latest
+// commit (plain Table when the Catalog cannot refresh).
+func (r *Router) catalogRefresh(ctx context.Context, name string) (*schema.Table, error) {
+	var t *schema.Table
+	var err error
+	if tr, ok := r.cfg.Catalog.(TableRefresher); ok {
+		t, err = tr.RefreshTable(ctx, name)
+	} else {
+		t, err = r.cfg.Catalog.Table(ctx, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("router: refresh table %s: %w", name, err)
+	}
+	return t, nil
 }
 
 // addPage adds one partition's page to the page being built.

@@ -105,6 +105,8 @@ type clusterStatus struct {
 		Last    uint64   `json:"lastIndex"`
 		Commit  uint64   `json:"commitIndex"`
 		Applied uint64   `json:"appliedIndex"`
+		First   uint64   `json:"firstIndex"`
+		Snap    uint64   `json:"snapshotIndex"`
 		Voters  []string `json:"voters"`
 	} `json:"groups"`
 }
@@ -121,11 +123,11 @@ func printCluster(ctx context.Context, url string, w io.Writer) {
 	for _, m := range st.Members {
 		fmt.Fprintf(w, "  %-20s %-8s %s\n", m.ID, m.State, m.Zone)
 	}
-	fmt.Fprintf(w, "groups:\n  %-10s %-16s %-9s %-12s %6s %8s %8s %8s  %s\n",
-		"id", "table", "state", "leader", "term", "last", "commit", "applied", "voters")
+	fmt.Fprintf(w, "groups:\n  %-10s %-16s %-9s %-12s %6s %8s %8s %8s %8s %8s  %s\n",
+		"id", "table", "state", "leader", "term", "first", "last", "commit", "applied", "snapshot", "voters")
 	for _, g := range st.Groups {
-		fmt.Fprintf(w, "  %-10s %-16s %-9s %-12s %6d %8d %8d %8d  %s\n",
-			g.ID, g.Table, g.State, g.Leader, g.Term, g.Last, g.Commit, g.Applied, strings.Join(g.Voters, ","))
+		fmt.Fprintf(w, "  %-10s %-16s %-9s %-12s %6d %8d %8d %8d %8d %8d  %s\n",
+			g.ID, g.Table, g.State, g.Leader, g.Term, g.First, g.Last, g.Commit, g.Applied, g.Snap, strings.Join(g.Voters, ","))
 	}
 }
 

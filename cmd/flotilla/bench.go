@@ -22,41 +22,57 @@ import (
 
 // benchFlags are the flags of `flotilla bench`.
 type benchFlags struct {
-	endpoint string
-	clients  int
-	duration time.Duration
-	itemSize int
-	ops      []string
-	table    string
-	keep     bool
+	endpoints  []string // URLs or host:port; client i uses endpoints[i%len]
+	consistent bool     // GetItem with ConsistentRead
+	clients    int
+	duration   time.Duration
+	itemSize   int
+	ops        []string
+	table      string
+	keep       bool
 }
 
 func parseBench(args []string, stderr io.Writer) (*benchFlags, error) {
 	f := &benchFlags{}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.endpoint, "endpoint", "", "URL or host:port of a running flotilla (required)")
+	endpoint := fs.String("endpoint", "", "URL or host:port of a running flotilla (this or --endpoints is required)")
+	endpoints := fs.String("endpoints", "", "comma-separated URLs or host:ports of cluster nodes; the clients are spread over them")
+	fs.BoolVar(&f.consistent, "consistent", false, "make every get phase strongly consistent (ConsistentRead), like cget")
 	fs.IntVar(&f.clients, "clients", 16, "concurrent clients")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "length of each phase")
 	fs.IntVar(&f.itemSize, "item-size", 1024, "payload bytes per item")
-	ops := fs.String("ops", "put,get", "phases to run, in order: put, get")
+	ops := fs.String("ops", "put,get", "phases to run, in order: put, get, cget (consistent get)")
 	fs.StringVar(&f.table, "table", "", "table to use (default: a new table, deleted afterwards)")
 	fs.BoolVar(&f.keep, "keep", false, "keep the table afterwards")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: flotilla bench --endpoint URL [flags]\n\n")
+		fmt.Fprint(stderr, "Usage: flotilla bench --endpoint URL | --endpoints URL,URL,... [flags]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
 	for _, op := range strings.Split(*ops, ",") {
-		if op != "put" && op != "get" {
-			return nil, usagef("unknown op %q in --ops (want put, get)", op)
+		if op != "put" && op != "get" && op != "cget" {
+			return nil, usagef("unknown op %q in --ops (want put, get, cget)", op)
 		}
 		f.ops = append(f.ops, op)
 	}
 	switch {
-	case f.endpoint == "":
+	case *endpoint != "" && *endpoints != "":
+		return nil, usagef("--endpoint and --endpoints are mutually exclusive")
+	case *endpoint != "":
+		f.endpoints = []string{*endpoint}
+	case *endpoints != "":
+		for _, e := range strings.Split(*endpoints, ",") {
+			if e = strings.TrimSpace(e); e == "" {
+				return nil, usagef("empty address in --endpoints %q", *endpoints)
+			}
+			f.endpoints = append(f.endpoints, e)
+		}
+	}
+	switch {
+	case len(f.endpoints) == 0:
 		fs.Usage()
 		return nil, usagef("--endpoint is required")
 	case f.clients < 1 || f.clients > 4096:
@@ -78,8 +94,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop() // an interrupted run still deletes its table
-	c := newClient(endpointURL(f.endpoint), f.clients)
-	b := &bench{flags: f, client: c, written: make([]int, f.clients)}
+	b := &bench{flags: f, written: make([]int, f.clients)}
+	for i, e := range f.endpoints {
+		// Each endpoint serves clients i, i+len, ...: that many connections.
+		conns := (f.clients + len(f.endpoints) - 1 - i) / len(f.endpoints)
+		b.clients = append(b.clients, newClient(endpointURL(e), max(conns, 1)))
+	}
 	if b.table = f.table; b.table == "" {
 		b.table = "flotilla-bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		if err := b.createTable(ctx); err != nil {
@@ -89,7 +109,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer b.deleteTable(stderr)
 		}
 	}
-	fmt.Fprintf(stdout, "table %s, %d clients, %v per phase, %d-byte items\n", b.table, f.clients, f.duration, f.itemSize)
+	fmt.Fprintf(stdout, "table %s, %d clients over %d endpoints, %v per phase, %d-byte items, ConsistentRead on get: %v (always on cget)\n",
+		b.table, f.clients, len(f.endpoints), f.duration, f.itemSize, f.consistent)
 	fmt.Fprintf(stdout, "%-5s %10s %10s %10s %10s %8s\n", "phase", "ops", "ops/s", "p50", "p99", "errors")
 	for _, op := range f.ops {
 		r := b.phase(ctx, op)
@@ -103,13 +124,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 type bench struct {
 	flags   *benchFlags
-	client  *dynamodb.Client
+	clients []*dynamodb.Client // one per endpoint
 	table   string
 	written []int // items each client has put; keys are c<client>-<n>
 }
 
+// client returns the SDK client that bench client id uses.
+func (b *bench) client(id int) *dynamodb.Client { return b.clients[id%len(b.clients)] }
+
+// createTable creates the table through the first endpoint and waits until
+// every endpoint reports it active.
 func (b *bench) createTable(ctx context.Context) error {
-	_, err := b.client.CreateTable(ctx, &dynamodb.CreateTableInput{
+	_, err := b.clients[0].CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(b.table),
 		BillingMode:          types.BillingModePayPerRequest,
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
@@ -118,11 +144,13 @@ func (b *bench) createTable(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create table %s: %w", b.table, err)
 	}
-	w := dynamodb.NewTableExistsWaiter(b.client, func(o *dynamodb.TableExistsWaiterOptions) {
-		o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second
-	})
-	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(b.table)}, time.Minute); err != nil {
-		return fmt.Errorf("wait for table %s: %w", b.table, err)
+	for i, c := range b.clients {
+		w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
+			o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second
+		})
+		if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(b.table)}, time.Minute); err != nil {
+			return fmt.Errorf("wait for table %s at %s: %w", b.table, b.flags.endpoints[i], err)
+		}
 	}
 	return nil
 }
@@ -130,7 +158,7 @@ func (b *bench) createTable(ctx context.Context) error {
 func (b *bench) deleteTable(stderr io.Writer) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := b.client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(b.table)}); err != nil {
+	if _, err := b.clients[0].DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(b.table)}); err != nil {
 		fmt.Fprintf(stderr, "flotilla bench: delete table %s: %v\n", b.table, err)
 	}
 }
@@ -210,7 +238,7 @@ func (b *bench) client1(ctx, until context.Context, id int, op string) result {
 func (b *bench) do(ctx context.Context, id int, op string, rng *rand.Rand, payload string) error {
 	if op == "put" {
 		key := fmt.Sprintf("c%d-%d", id, b.written[id])
-		_, err := b.client.PutItem(ctx, &dynamodb.PutItemInput{
+		_, err := b.client(id).PutItem(ctx, &dynamodb.PutItemInput{
 			TableName: aws.String(b.table),
 			Item: map[string]types.AttributeValue{
 				"pk":      &types.AttributeValueMemberS{Value: key},
@@ -224,9 +252,10 @@ func (b *bench) do(ctx context.Context, id int, op string, rng *rand.Rand, paylo
 	}
 	n := max(b.written[id], 1)
 	key := fmt.Sprintf("c%d-%d", id, rng.IntN(n))
-	_, err := b.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(b.table),
-		Key:       map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: key}},
+	_, err := b.client(id).GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(b.table),
+		Key:            map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: key}},
+		ConsistentRead: aws.Bool(b.flags.consistent || op == "cget"),
 	})
 	return err
 }

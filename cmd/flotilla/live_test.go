@@ -63,8 +63,11 @@ func TestAgainstNode(t *testing.T) {
 		want []string
 	}{
 		{"status", []string{"admin", "status", "--addr", addr}, []string{"health:   200 OK", "ready:    200 OK", "tables:   0", "groups:", "\n  catalog    "}},
-		{"bench", []string{"bench", "--endpoint", addr, "--clients", "4", "--duration", "200ms", "--item-size", "100"},
-			[]string{"\nput ", "\nget "}},
+		{"bench", []string{"bench", "--endpoint", addr, "--clients", "4", "--duration", "200ms", "--item-size", "100", "--ops", "put,get,cget"},
+			[]string{"\nput ", "\nget ", "\ncget "}},
+		{"bench consistent over endpoints", []string{"bench", "--endpoints", addr + ",http://" + addr, "--consistent",
+			"--clients", "3", "--duration", "200ms", "--item-size", "100"},
+			[]string{"3 clients over 2 endpoints", "ConsistentRead on get: true", "\nput ", "\nget "}},
 		{"status after bench", []string{"admin", "status", "--addr", "http://" + addr}, []string{"tables:   0"}},
 	}
 	for _, tc := range tests {

@@ -108,6 +108,8 @@ func TestExitCodes(t *testing.T) {
 		{"bench without endpoint", []string{"bench"}, 2, "--endpoint is required"},
 		{"bench bad op", []string{"bench", "--endpoint", "x:1", "--ops", "put,scan"}, 2, `unknown op "scan"`},
 		{"bench bad clients", []string{"bench", "--endpoint", "x:1", "--clients", "0"}, 2, "--clients 0"},
+		{"bench both endpoint flags", []string{"bench", "--endpoint", "x:1", "--endpoints", "x:1,x:2"}, 2, "mutually exclusive"},
+		{"bench empty endpoints entry", []string{"bench", "--endpoints", "x:1,,x:2"}, 2, "empty address in --endpoints"},
 		{"status of nothing", []string{"admin", "status", "--addr", "127.0.0.1:1"}, 1, "list tables"},
 	}
 	for _, tc := range tests {

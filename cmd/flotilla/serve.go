@@ -69,13 +69,14 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.DurationVar(&r.HeartbeatTimeout, "raft-heartbeat-timeout", r.HeartbeatTimeout, "advanced: Raft follower timeout before an election")
 	fs.DurationVar(&r.ElectionTimeout, "raft-election-timeout", r.ElectionTimeout, "advanced: Raft candidate timeout")
 	fs.DurationVar(&r.LeaderLeaseTimeout, "raft-leader-lease-timeout", r.LeaderLeaseTimeout, "advanced: Raft leader step-down timeout (at most the heartbeat timeout)")
+	fs.DurationVar(&r.SnapshotInterval, "raft-snapshot-interval", r.SnapshotInterval, "advanced: how often each Raft group checks whether to snapshot")
 	fs.Uint64Var(&r.SnapshotThreshold, "raft-snapshot-threshold", r.SnapshotThreshold, "advanced: Raft log entries that trigger a snapshot")
 	fs.Uint64Var(&r.TrailingLogs, "raft-trailing-logs", r.TrailingLogs, "advanced: Raft log entries kept after a snapshot")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: flotilla serve [flags]\n\nEvery flag also reads %s<FLAG> (e.g. FLOTILLA_DATA_DIR); a flag wins.\n", envPrefix)
 		fmt.Fprint(stderr, "The --raft-* flags (FLOTILLA_RAFT_HEARTBEAT_TIMEOUT, FLOTILLA_RAFT_ELECTION_TIMEOUT,\n"+
-			"FLOTILLA_RAFT_LEADER_LEASE_TIMEOUT, FLOTILLA_RAFT_SNAPSHOT_THRESHOLD, FLOTILLA_RAFT_TRAILING_LOGS)\n"+
-			"are for tests and tuning; the defaults suit production.\n\n")
+			"FLOTILLA_RAFT_LEADER_LEASE_TIMEOUT, FLOTILLA_RAFT_SNAPSHOT_INTERVAL, FLOTILLA_RAFT_SNAPSHOT_THRESHOLD,\n"+
+			"FLOTILLA_RAFT_TRAILING_LOGS) are for tests and tuning; the defaults suit production.\n\n")
 		fs.PrintDefaults()
 	}
 	return fs, f

@@ -82,7 +82,10 @@ type Catalog struct {
 	log *slog.Logger
 }
 
-var _ router.Catalog = (*Catalog)(nil)
+var (
+	_ router.Catalog        = (*Catalog)(nil)
+	_ router.TableRefresher = (*Catalog)(nil)
+)
 
 // New returns a Catalog over cfg's replica.
 func New(cfg Config) (*Catalog, error) {
@@ -139,6 +142,19 @@ func (c *Catalog) Table(ctx context.Context, name string) (*schema.Table, error)
 	if t, _, ok := c.s.Table(name); ok {
 		return t, nil
 	}
+	if err := c.Sync(ctx); err != nil {
+		return nil, err
+	}
+	if t, _, ok := c.s.Table(name); ok {
+		return t, nil
+	}
+	return nil, notFound(name)
+}
+
+// RefreshTable returns the named table as of the catalog leader's latest
+// commit: it first brings this node's replica up to date. Routers call it
+// when a partition map from Table turned out stale.
+func (c *Catalog) RefreshTable(ctx context.Context, name string) (*schema.Table, error) {
 	if err := c.Sync(ctx); err != nil {
 		return nil, err
 	}

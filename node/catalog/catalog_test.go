@@ -19,24 +19,47 @@ import (
 
 // fakeLog stands in for the catalog's Raft log: every command is applied
 // to every replica's State, in order.
+// While lagging, only the first (the leader's) State applies; the others
+// apply the held entries at catchUp.
 type fakeLog struct {
-	mu     sync.Mutex
-	index  uint64
-	states []*State
+	mu      sync.Mutex
+	index   uint64
+	states  []*State
+	lagging bool
+	held    []*raft.Log
 }
 
 func (l *fakeLog) apply(data []byte) any {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.index++
-	var res any
-	for i, s := range l.states {
-		out := s.ApplyBatch([]*raft.Log{{Index: l.index, Type: raft.LogCommand, Data: data}})
-		if i == 0 {
-			res = out[0]
-		}
+	entry := &raft.Log{Index: l.index, Type: raft.LogCommand, Data: data}
+	res := l.states[0].ApplyBatch([]*raft.Log{entry})[0]
+	if l.lagging {
+		l.held = append(l.held, entry)
+		return res
+	}
+	for _, s := range l.states[1:] {
+		s.ApplyBatch([]*raft.Log{entry})
 	}
 	return res
+}
+
+// lag makes the followers' States stop applying until catchUp.
+func (l *fakeLog) lag() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lagging = true
+}
+
+// catchUp applies the held entries to the followers' States.
+func (l *fakeLog) catchUp() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range l.states[1:] {
+		s.ApplyBatch(l.held)
+	}
+	l.held, l.lagging = nil, false
 }
 
 // fakeGroup is one replica's view of the fake log: the leader applies,
@@ -45,6 +68,8 @@ type fakeGroup struct {
 	log        *fakeLog
 	leader     bool
 	leaderAddr raft.ServerAddress
+	// onReadIndex, when set, runs at every ReadIndex on the leader.
+	onReadIndex func()
 }
 
 func (g *fakeGroup) notLeader() error {
@@ -61,6 +86,9 @@ func (g *fakeGroup) Apply(_ context.Context, data []byte) (any, error) {
 func (g *fakeGroup) ReadIndex(context.Context) error {
 	if !g.leader {
 		return g.notLeader()
+	}
+	if g.onReadIndex != nil {
+		g.onReadIndex()
 	}
 	return nil
 }
@@ -92,8 +120,14 @@ func (d *dialer) Conn(addr raft.ServerAddress) (*grpc.ClientConn, error) {
 // pair returns the leader's and a follower's Catalog, the leader serving
 // the Catalog gRPC service.
 func pair(t *testing.T) (leader, follower *Catalog) {
+	leader, follower, _ = pairWithLog(t)
+	return leader, follower
+}
+
+// pairWithLog is pair that also returns the shared log.
+func pairWithLog(t *testing.T) (leader, follower *Catalog, log *fakeLog) {
 	t.Helper()
-	log := &fakeLog{}
+	log = &fakeLog{}
 	for range 2 {
 		s, err := OpenState(openDB(t, vfs.NewMem()))
 		if err != nil {
@@ -129,7 +163,7 @@ func pair(t *testing.T) (leader, follower *Catalog) {
 	Register(srv, leader)
 	go srv.Serve(ln)
 	t.Cleanup(srv.Stop)
-	return leader, follower
+	return leader, follower, log
 }
 
 func testTable(name string) *schema.Table {
@@ -244,5 +278,61 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 	}
 	if len(got.Tags) != 2*each {
 		t.Fatalf("%d tags after %d updates, want one each", len(got.Tags), 2*each)
+	}
+}
+
+// TestRefreshTableReadsPastALaggingReplica has the follower's replica miss
+// a delete and re-create: Table answers from the replica, RefreshTable as
+// of the leader (the replica catches up when the leader is asked).
+func TestRefreshTableReadsPastALaggingReplica(t *testing.T) {
+	leader, follower, log := pairWithLog(t)
+	leader.cfg.Group.(*fakeGroup).onReadIndex = func() { go log.catchUp() }
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, name := range []string{"kept", "dropped"} {
+		if err := leader.CreateTable(ctx, testTable(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, err := follower.Table(ctx, "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.lag()
+	for _, step := range []func() error{
+		func() error { _, err := leader.DeleteTable(ctx, "kept"); return err },
+		func() error { return leader.CreateTable(ctx, testTable("kept")) },
+		func() error { _, err := leader.DeleteTable(ctx, "dropped"); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if stale, err := follower.Table(ctx, "kept"); err != nil || stale.Partitions[0].ID != old.Partitions[0].ID {
+		t.Fatalf("the lagging replica should still hold the old table: %v, %v", stale, err)
+	}
+	tests := []struct {
+		name     string
+		wantKind dberr.Kind // Internal: no error
+	}{
+		{"kept", dberr.Internal},
+		{"dropped", dberr.ResourceNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := follower.RefreshTable(ctx, tt.name)
+			if tt.wantKind != dberr.Internal {
+				if k, ok := kindOf(err); !ok || k != tt.wantKind {
+					t.Fatalf("RefreshTable = %v, %v; want kind %d", got, err, tt.wantKind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Partitions[0].ID == old.Partitions[0].ID {
+				t.Errorf("RefreshTable returned the deleted table's partition %d", got.Partitions[0].ID)
+			}
+		})
 	}
 }

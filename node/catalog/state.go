@@ -144,6 +144,23 @@ func (s *State) Names() []string {
 	return names
 }
 
+// PartitionEpoch returns the epoch of partition id as this replica knows
+// it. gone reports a partition the catalog handed out that no table holds
+// any more (its table was deleted); both results are zero for an id this
+// replica has not heard of yet.
+func (s *State) PartitionEpoch(id uint64) (epoch uint64, gone bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, st := range s.tables {
+		for _, p := range st.Partitions {
+			if p.ID == id {
+				return p.Epoch, false
+			}
+		}
+	}
+	return 0, id < s.nextID
+}
+
 // NextPartitionID is the id the next partition will get: every partition
 // id below it has been handed out.
 func (s *State) NextPartitionID() uint64 {

@@ -235,3 +235,33 @@ func (quietLogger) Errorf(string, ...any) {}
 func (quietLogger) Fatalf(format string, args ...any) {
 	panic(fmt.Sprintf(format, args...))
 }
+
+func TestPartitionEpoch(t *testing.T) {
+	s, err := OpenState(openDB(t, vfs.NewMem()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &applier{t: t, s: s}
+	a.apply(&Command{Op: OpCreate, Table: newTable("a", 2)}) // partitions 1, 2
+	a.apply(&Command{Op: OpCreate, Table: newTable("b", 1)}) // partition 3
+	a.apply(&Command{Op: OpSetReplicas, PartitionID: 2, Replicas: []string{"n1", "n4"}, Epoch: 2})
+	a.apply(&Command{Op: OpDelete, Name: "b"})
+	tests := []struct {
+		id        uint64
+		wantEpoch uint64
+		wantGone  bool
+	}{
+		{id: 1, wantEpoch: 1},
+		{id: 2, wantEpoch: 2},
+		{id: 3, wantGone: true}, // its table was deleted
+		{id: 4},                 // not handed out yet
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.id), func(t *testing.T) {
+			epoch, gone := s.PartitionEpoch(tt.id)
+			if epoch != tt.wantEpoch || gone != tt.wantGone {
+				t.Errorf("PartitionEpoch(%d) = %d, %v; want %d, %v", tt.id, epoch, gone, tt.wantEpoch, tt.wantGone)
+			}
+		})
+	}
+}

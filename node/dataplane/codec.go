@@ -27,6 +27,8 @@ func outcomeOf(err error) *datapb.Outcome {
 		return &datapb.Outcome{Code: datapb.Code_OK}
 	case errors.As(err, &re):
 		return &datapb.Outcome{Code: datapb.Code_NOT_LEADER, LeaderId: re.LeaderID, LeaderAddr: re.LeaderAddr}
+	case errors.Is(err, errStaleMap):
+		return &datapb.Outcome{Code: datapb.Code_STALE_MAP}
 	case errors.Is(err, errNoReplica):
 		return &datapb.Outcome{Code: datapb.Code_NO_REPLICA}
 	case errors.Is(err, errBusy):
@@ -49,6 +51,8 @@ func outcomeErr(o *datapb.Outcome, from string) error {
 		return &redirectError{LeaderID: o.GetLeaderId(), LeaderAddr: o.GetLeaderAddr()}
 	case datapb.Code_NO_REPLICA:
 		return fmt.Errorf("%w (node %s)", errNoReplica, from)
+	case datapb.Code_STALE_MAP:
+		return fmt.Errorf("%w (node %s)", errStaleMap, from)
 	case datapb.Code_BUSY:
 		return fmt.Errorf("%w (node %s)", errBusy, from)
 	case datapb.Code_OUTCOME_UNKNOWN:

@@ -87,6 +87,9 @@ func run[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, 
 		if err == nil {
 			return v, nil
 		}
+		if errors.Is(err, errStaleMap) {
+			return zero, staleMap(fmt.Errorf("dataplane: %s on partition %d (epoch %d): %w", o.name, p.ID, p.Epoch, err))
+		}
 		if !retryable(err) {
 			return zero, d.fail(ctx, p, o.name, err)
 		}

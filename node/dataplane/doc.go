@@ -5,8 +5,8 @@
 // partition.Command and applied by the partition's Raft leader, locally
 // when this node hosts the leader and otherwise over the gRPC DataService
 // of the leader's node; a consistent read is served by the leader after a
-// ReadIndex; an eventually consistent read by the local replica when there
-// is one, else by any replica. Service is the server side of DataService:
+// ReadIndex; an eventually consistent read by the leader while it is
+// reachable, else by a replica that knows a leader (this node's first). Service is the server side of DataService:
 // it serves one hop only (a replica that is not the leader answers with a
 // leader hint and never forwards again), so requests cannot loop.
 //
@@ -14,7 +14,18 @@
 // groups that are still starting are retried with a short backoff until the
 // request's deadline (DefaultTimeout when the context has none), after
 // which the client gets a ServiceUnavailable (dberr.Unavailable) error. A
-// write whose outcome is unknown is always reported as an error. Which
+// write whose outcome is unknown is always reported as an error.
+//
+// A router's partition map can be stale (its node's catalog replica lags
+// behind a deleted and re-created table, or replicas that moved). A node
+// that hosts no replica of a requested partition checks its own catalog
+// (Map) and answers STALE_MAP when the partition is gone or the request's
+// epoch is older than the catalog's; Data then ends the request at once
+// with an error wrapping router.ErrStaleMap (and dberr.Unavailable), and
+// the router re-reads the table at the catalog leader and retries once.
+// The check costs nothing on the path that serves a request. A replica
+// that knows no leader of its group serves no eventually consistent reads,
+// since it may be all that is left of a deleted partition. Which
 // groups this node hosts (Groups) and where other nodes listen (Directory)
 // are the caller's, as is the gRPC server Service is registered on.
 //

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flotilla-db/flotilla/partition/dberr"
 	"github.com/flotilla-db/flotilla/replication"
+	"github.com/flotilla-db/flotilla/router"
 )
 
 // An attempt to serve a request on one replica ends in a result or in one
@@ -19,6 +20,15 @@ var (
 	errBusy = errors.New("dataplane: replica busy")
 	// errUnknownOutcome: a write was proposed and may or may not apply.
 	errUnknownOutcome = errors.New("dataplane: write outcome unknown")
+	// errStaleMap: a node's catalog says the sender's partition map is out
+	// of date (the partition is gone or its replicas moved); nothing was
+	// proposed. The request ends at once so that the router can refresh
+	// the map.
+	errStaleMap = fmt.Errorf("dataplane: %w", router.ErrStaleMap)
+	// errNoLeader: a replica that knows no leader of its group does not
+	// serve eventually consistent reads: it may be cut off from the group,
+	// or be what is left of a deleted partition on a node that was down.
+	errNoLeader = &redirectError{}
 )
 
 // redirectError says the replica tried is not the leader; LeaderID and
@@ -76,6 +86,11 @@ func clientError(err error) error {
 	}
 	return fmt.Errorf("%w: %w", &dberr.Error{Kind: dberr.Internal, Message: "Internal server error"}, err)
 }
+
+// staleMap is the error of a request sent with a stale partition map: a
+// retryable Unavailable for a caller that does not refresh, wrapping
+// router.ErrStaleMap for one that does.
+func staleMap(err error) error { return unavailable(err) }
 
 // unavailable is the error of a request no replica served before its
 // deadline; last is the last attempt's error.

@@ -130,6 +130,26 @@ func (g *fakeGroups) add(id uint64, r *fakeReplica) {
 	g.replicas[id] = r
 }
 
+// fakeMap is a node's catalog view of partitions.
+type fakeMap struct {
+	mu     sync.Mutex
+	epochs map[uint64]uint64
+	gone   map[uint64]bool
+}
+
+func (m *fakeMap) PartitionEpoch(id uint64) (uint64, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.epochs[id], m.gone[id]
+}
+
+// set records what the node's catalog knows of partition id.
+func (m *fakeMap) set(id, epoch uint64, gone bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.epochs[id], m.gone[id] = epoch, gone
+}
+
 // directory maps node ids to addresses.
 type directory map[string]string
 
@@ -165,6 +185,7 @@ type testNode struct {
 	addr   string
 	db     *pebble.DB
 	groups *fakeGroups
+	m      *fakeMap
 	data   *Data
 }
 
@@ -195,9 +216,10 @@ func (c *cluster) start(id string) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &testNode{id: id, addr: lis.Addr().String(), db: db, groups: &fakeGroups{replicas: map[uint64]*fakeReplica{}}}
+	n := &testNode{id: id, addr: lis.Addr().String(), db: db, groups: &fakeGroups{replicas: map[uint64]*fakeReplica{}},
+		m: &fakeMap{epochs: map[uint64]uint64{}, gone: map[uint64]bool{}}}
 	srv := grpc.NewServer()
-	NewService(n.groups, nil).Register(srv)
+	NewService(n.groups, n.m, nil).Register(srv)
 	go srv.Serve(lis)
 	d := &dialer{conns: map[raft.ServerAddress]*grpc.ClientConn{}}
 	cfg := DefaultConfig()
@@ -218,7 +240,8 @@ func (c *cluster) start(id string) *testNode {
 	return n
 }
 
-// host opens partition id on node n as a leader or follower replica.
+// host opens partition id on node n as a leader (which knows itself as
+// leader) or as a follower that knows no leader.
 func (c *cluster) host(node string, id uint64, leader bool) *fakeReplica {
 	c.t.Helper()
 	n := c.nodes[node]
@@ -227,6 +250,9 @@ func (c *cluster) host(node string, id uint64, leader bool) *fakeReplica {
 		c.t.Fatal(err)
 	}
 	r := &fakeReplica{p: p, leader: leader}
+	if leader {
+		r.leaderID, r.addr = node, n.addr
+	}
 	n.groups.add(id, r)
 	return r
 }

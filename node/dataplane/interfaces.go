@@ -33,6 +33,16 @@ type Groups interface {
 	Replica(partitionID uint64) (Replica, bool)
 }
 
+// Map is what this node's catalog replica knows of partitions; it lets
+// the Service tell a sender that its partition map is stale.
+// *catalog.State implements it.
+type Map interface {
+	// PartitionEpoch returns the partition's epoch; gone reports an id
+	// the catalog handed out that no table holds any more. Both are zero
+	// for an id the replica has not heard of yet.
+	PartitionEpoch(id uint64) (epoch uint64, gone bool)
+}
+
 // Directory resolves node ids (schema.Partition.Replicas) to gRPC
 // addresses.
 type Directory interface {

@@ -25,9 +25,14 @@ func localWrite(ctx context.Context, r Replica, cmd []byte) (partition.Result, e
 	return res, nil
 }
 
-// readReady prepares a read: a consistent one waits for ReadIndex.
+// readReady prepares a read: a consistent one waits for ReadIndex; an
+// eventually consistent one needs a replica that knows its group's
+// leader (see errNoLeader).
 func readReady(ctx context.Context, r Replica, consistent bool) error {
 	if !consistent {
+		if id, _ := r.Leader(); id == "" {
+			return errNoLeader
+		}
 		return nil
 	}
 	return classify(r.ReadIndex(ctx))

@@ -15,29 +15,40 @@ import (
 type Service struct {
 	datapb.UnimplementedDataServiceServer
 	groups Groups
+	m      Map // nil: never report a stale map
 	log    *slog.Logger
 }
 
 var _ datapb.DataServiceServer = (*Service)(nil)
 
-// NewService returns a Service over groups; logger may be nil.
-func NewService(groups Groups, logger *slog.Logger) *Service {
+// NewService returns a Service over groups that checks senders' partition
+// maps against m; m and logger may be nil.
+func NewService(groups Groups, m Map, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{groups: groups, log: logger.With("component", "dataplane")}
+	return &Service{groups: groups, m: m, log: logger.With("component", "dataplane")}
 }
 
 // Register registers the service on a gRPC server.
 func (s *Service) Register(r grpc.ServiceRegistrar) { datapb.RegisterDataServiceServer(r, s) }
 
-// replica returns the hosted replica of a partition or errNoReplica.
-func (s *Service) replica(id uint64) (Replica, error) {
-	r, ok := s.groups.Replica(id)
-	if !ok {
-		return nil, errNoReplica
+// replica returns the hosted replica of a partition. Without one it
+// returns errStaleMap when this node's catalog knows the sender's map of
+// the partition (at epoch; 0 when the request carries none) is out of
+// date, else errNoReplica. The catalog is consulted only then, so a
+// request served here costs no lookup.
+func (s *Service) replica(id, epoch uint64) (Replica, error) {
+	if r, ok := s.groups.Replica(id); ok {
+		return r, nil
 	}
-	return r, nil
+	if s.m != nil {
+		current, gone := s.m.PartitionEpoch(id)
+		if gone || (epoch != 0 && current > epoch) {
+			return nil, errStaleMap
+		}
+	}
+	return nil, errNoReplica
 }
 
 // outcome turns an error into the wire outcome, logging internal faults.
@@ -52,7 +63,7 @@ func (s *Service) outcome(op string, id uint64, err error) *datapb.Outcome {
 
 // Write applies a command on the leader.
 func (s *Service) Write(ctx context.Context, req *datapb.WriteRequest) (*datapb.WriteResponse, error) {
-	r, err := s.replica(req.GetPartitionId())
+	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
 		return &datapb.WriteResponse{Outcome: s.outcome("write", req.GetPartitionId(), err)}, nil
 	}
@@ -76,7 +87,7 @@ func (s *Service) Get(ctx context.Context, req *datapb.GetRequest) (*datapb.GetR
 }
 
 func (s *Service) get(ctx context.Context, req *datapb.GetRequest) ([]byte, error) {
-	r, err := s.replica(req.GetPartitionId())
+	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +112,7 @@ func (s *Service) Query(ctx context.Context, req *datapb.QueryRequest) (*datapb.
 }
 
 func (s *Service) query(ctx context.Context, req *datapb.QueryRequest) (*partition.Page, error) {
-	r, err := s.replica(req.GetPartitionId())
+	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +133,7 @@ func (s *Service) Scan(ctx context.Context, req *datapb.ScanRequest) (*datapb.Pa
 }
 
 func (s *Service) scan(ctx context.Context, req *datapb.ScanRequest) (*partition.Page, error) {
-	r, err := s.replica(req.GetPartitionId())
+	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +146,7 @@ func (s *Service) scan(ctx context.Context, req *datapb.ScanRequest) (*partition
 
 // Stats returns the replica's item count and size.
 func (s *Service) Stats(_ context.Context, req *datapb.StatsRequest) (*datapb.StatsResponse, error) {
-	r, err := s.replica(req.GetPartitionId())
+	r, err := s.replica(req.GetPartitionId(), 0)
 	if err != nil {
 		return &datapb.StatsResponse{Outcome: s.outcome("stats", req.GetPartitionId(), err)}, nil
 	}

@@ -240,14 +240,18 @@ func (h *Host) dropStale(d Desired, mine map[uint64]assigned) {
 
 // Status describes one hosted group.
 type Status struct {
-	ID       string   `json:"id"`
-	Table    string   `json:"table,omitempty"`
-	State    string   `json:"state"`
-	Leader   string   `json:"leader"`
-	Term     uint64   `json:"term"`
-	Last     uint64   `json:"lastIndex"`
-	Commit   uint64   `json:"commitIndex"`
-	Applied  uint64   `json:"appliedIndex"`
+	ID      string `json:"id"`
+	Table   string `json:"table,omitempty"`
+	State   string `json:"state"`
+	Leader  string `json:"leader"`
+	Term    uint64 `json:"term"`
+	Last    uint64 `json:"lastIndex"`
+	Commit  uint64 `json:"commitIndex"`
+	Applied uint64 `json:"appliedIndex"`
+	// First is the first index still in the log: past 1 once a snapshot
+	// compacted it. Snapshot is the index the latest snapshot covers.
+	First    uint64   `json:"firstIndex"`
+	Snapshot uint64   `json:"snapshotIndex"`
 	Voters   []string `json:"voters"`
 	Problems string   `json:"error,omitempty"`
 }
@@ -257,9 +261,11 @@ func GroupStatus(id, table string, g *replication.Group) Status {
 	st := g.Stats()
 	leader, _ := g.Leader()
 	s := Status{ID: id, Table: table, State: stateName(st.State), Leader: string(leader), Term: st.Term,
-		Last: st.LastIndex, Commit: st.CommitIndex, Applied: st.AppliedIndex, Voters: []string{}}
+		Last: st.LastIndex, Commit: st.CommitIndex, Applied: st.AppliedIndex, Snapshot: g.SnapshotIndex(), Voters: []string{}}
+	first, ferr := g.FirstIndex()
+	s.First = first
 	servers, err := g.Configuration()
-	if err != nil {
+	if err = errors.Join(ferr, err); err != nil {
 		s.Problems = err.Error()
 	}
 	for _, sv := range servers {

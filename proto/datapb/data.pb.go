@@ -54,6 +54,12 @@ const (
 	// BUSY: the replica could not accept the request now (nothing was
 	// proposed). Retry.
 	Code_BUSY Code = 5
+	// STALE_MAP: this node hosts no replica of the partition and its
+	// catalog says the sender's partition map is out of date: the partition
+	// no longer exists (its table was deleted) or its replicas moved (the
+	// request's epoch is older than the catalog's). Nothing was proposed;
+	// the sender re-reads the table and retries with the fresh map.
+	Code_STALE_MAP Code = 6
 )
 
 // Enum value maps for Code.
@@ -65,6 +71,7 @@ var (
 		3: "FAILED",
 		4: "OUTCOME_UNKNOWN",
 		5: "BUSY",
+		6: "STALE_MAP",
 	}
 	Code_value = map[string]int32{
 		"OK":              0,
@@ -73,6 +80,7 @@ var (
 		"FAILED":          3,
 		"OUTCOME_UNKNOWN": 4,
 		"BUSY":            5,
+		"STALE_MAP":       6,
 	}
 )
 
@@ -1187,7 +1195,7 @@ const file_data_proto_rawDesc = "" +
 	"\rStatsResponse\x123\n" +
 	"\aoutcome\x18\x01 \x01(\v2\x19.flotilla.data.v1.OutcomeR\aoutcome\x12\x14\n" +
 	"\x05items\x18\x02 \x01(\x03R\x05items\x12\x14\n" +
-	"\x05bytes\x18\x03 \x01(\x03R\x05bytes*Y\n" +
+	"\x05bytes\x18\x03 \x01(\x03R\x05bytes*h\n" +
 	"\x04Code\x12\x06\n" +
 	"\x02OK\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -1197,7 +1205,8 @@ const file_data_proto_rawDesc = "" +
 	"\n" +
 	"\x06FAILED\x10\x03\x12\x13\n" +
 	"\x0fOUTCOME_UNKNOWN\x10\x04\x12\b\n" +
-	"\x04BUSY\x10\x052\xf5\x02\n" +
+	"\x04BUSY\x10\x05\x12\r\n" +
+	"\tSTALE_MAP\x10\x062\xf5\x02\n" +
 	"\vDataService\x12H\n" +
 	"\x05Write\x12\x1e.flotilla.data.v1.WriteRequest\x1a\x1f.flotilla.data.v1.WriteResponse\x12B\n" +
 	"\x03Get\x12\x1c.flotilla.data.v1.GetRequest\x1a\x1d.flotilla.data.v1.GetResponse\x12G\n" +

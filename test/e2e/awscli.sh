@@ -2,6 +2,8 @@
 # An AWS CLI walkthrough against flotilla at $FLOTILLA_ENDPOINT: create a
 # table, wait for it, write, read, query, scan, update, delete, drop it.
 # Credentials and region come from the environment (run.sh sets dummies).
+# When FLOTILLA_READ_ENDPOINT names another node of the same cluster, an
+# item written through FLOTILLA_ENDPOINT is also read back through it.
 set -euo pipefail
 
 : "${FLOTILLA_ENDPOINT:?set FLOTILLA_ENDPOINT}"
@@ -47,6 +49,13 @@ out=$(ddb get-item --table-name "$table" --consistent-read \
   --key '{"Artist":{"S":"No One You Know"},"SongTitle":{"S":"Happy Day"}}')
 check "get-item" "$out" "r['Item']['Year']['N'] == '2020' and r['Item']['SongTitle']['S'] == 'Happy Day'"
 
+if [[ -n "${FLOTILLA_READ_ENDPOINT:-}" ]]; then
+  out=$("$aws_bin" --endpoint-url "$FLOTILLA_READ_ENDPOINT" --output json dynamodb get-item \
+    --table-name "$table" --consistent-read \
+    --key '{"Artist":{"S":"No One You Know"},"SongTitle":{"S":"Hello World"}}')
+  check "get-item through $FLOTILLA_READ_ENDPOINT" "$out" "r['Item']['Year']['N'] == '2020' and r['Item']['SongTitle']['S'] == 'Hello World'"
+fi
+
 out=$(ddb query --table-name "$table" \
   --key-condition-expression "Artist = :a AND begins_with(SongTitle, :h)" \
   --expression-attribute-values '{":a":{"S":"No One You Know"},":h":{"S":"H"}}')
@@ -82,7 +91,7 @@ out=$(ddb delete-item --table-name "$table" \
   --key '{"Artist":{"S":"Acme Band"},"SongTitle":{"S":"PartiQL Rocks"}}' --return-values ALL_OLD)
 check "delete-item ALL_OLD" "$out" "sorted(r['Attributes']['Tags']['SS']) == ['a', 'b']"
 
-out=$(ddb get-item --table-name "$table" --key '{"Artist":{"S":"Acme Band"},"SongTitle":{"S":"PartiQL Rocks"}}')
+out=$(ddb get-item --table-name "$table" --consistent-read --key '{"Artist":{"S":"Acme Band"},"SongTitle":{"S":"PartiQL Rocks"}}')
 [[ -n "$out" ]] || out='{}'
 check "deleted item is gone" "$out" "'Item' not in r"
 

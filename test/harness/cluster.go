@@ -145,6 +145,14 @@ func (c *Cluster) Restart(i int) {
 	c.Node(i).Restart()
 }
 
+// Relaunch starts node i again after Kill or Stop, on its old data
+// directory and ports, without waiting for it to be ready: tests can send
+// requests while it catches up. Call Node(i).WaitReady to wait.
+func (c *Cluster) Relaunch(i int) {
+	c.t.Helper()
+	c.Node(i).launch()
+}
+
 // Client returns a DynamoDB client for node i (see NewClusterClient).
 func (c *Cluster) Client(i int) *dynamodb.Client { return NewClusterClient(c.Endpoint(i)) }
 
