@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,7 +73,7 @@ func (c *rawClient) call(ctx context.Context, op string, in any, out any) error 
 		return err
 	}
 	if resp.status != http.StatusOK {
-		return fmt.Errorf("%s: HTTP %d: %s", op, resp.status, resp.body)
+		return &httpError{op: op, status: resp.status, body: resp.body}
 	}
 	if out == nil {
 		return nil
@@ -81,6 +82,33 @@ func (c *rawClient) call(ctx context.Context, op string, in any, out any) error 
 		return fmt.Errorf("decode %s response: %w", op, err)
 	}
 	return nil
+}
+
+// httpError is a non-200 answer to a well-formed request.
+type httpError struct {
+	op     string
+	status int
+	body   []byte
+}
+
+func (e *httpError) Error() string {
+	return fmt.Sprintf("%s: HTTP %d: %s", e.op, e.status, e.body)
+}
+
+// errorType is the DynamoDB error type in the body's __type, without its
+// namespace prefix ("" if there is none).
+func (e *httpError) errorType() string {
+	var obj struct {
+		Type string `json:"__type"`
+	}
+	if json.Unmarshal(e.body, &obj) != nil {
+		return ""
+	}
+	_, name, found := strings.Cut(obj.Type, "#")
+	if !found {
+		return obj.Type
+	}
+	return name
 }
 
 // problem describes what is wrong with a response, or "" if it is a
