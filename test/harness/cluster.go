@@ -55,9 +55,13 @@ func WithReadyTimeout(d time.Duration) ClusterOption {
 // Endpoint may be called from any goroutine: they read only addresses,
 // which never change.
 type Cluster struct {
-	t     testing.TB
-	nodes []*Server
-	logs  []string
+	t      testing.TB
+	nodes  []*Server
+	logs   []string
+	cfg    clusterConfig
+	ports  *portPicker
+	logDir string
+	expect int // --bootstrap-expect of every node: the initial size
 }
 
 // StartCluster starts n nodes with ids n1..nN, each with its own data
@@ -71,8 +75,8 @@ func StartCluster(t testing.TB, n int, opts ...ClusterOption) *Cluster {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &Cluster{t: t}
 	addrs := newPortPicker(t)
+	c := &Cluster{t: t, cfg: cfg, ports: addrs, logDir: t.TempDir(), expect: n}
 	gossip := make([]string, n)
 	for i := range n {
 		s := &Server{t: t, DataDir: t.TempDir(), fixedAddrs: true, readyTimeout: cfg.readyTimeout,
@@ -80,18 +84,8 @@ func StartCluster(t testing.TB, n int, opts ...ClusterOption) *Cluster {
 		gossip[i] = s.GossipAddr
 		c.nodes = append(c.nodes, s)
 	}
-	logDir := t.TempDir()
 	for i, s := range c.nodes {
-		s.args = append([]string{"--node-id", "n" + strconv.Itoa(i+1), "--join", strings.Join(gossip, ","),
-			"--bootstrap-expect", strconv.Itoa(n)}, cfg.serveArgs...)
-		path := filepath.Join(logDir, fmt.Sprintf("n%d.log", i+1))
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			t.Fatalf("open node log: %v", err)
-		}
-		t.Cleanup(func() { f.Close() })
-		s.output = f
-		c.logs = append(c.logs, path)
+		c.configure(s, i+1, gossip)
 	}
 	t.Cleanup(c.cleanup)
 	for _, s := range c.nodes {
@@ -101,6 +95,41 @@ func StartCluster(t testing.TB, n int, opts ...ClusterOption) *Cluster {
 		s.WaitReady(cfg.readyTimeout)
 	}
 	return c
+}
+
+// configure sets the command line and log file of s, node i, which joins
+// the gossip addresses join.
+func (c *Cluster) configure(s *Server, i int, join []string) {
+	c.t.Helper()
+	s.args = append([]string{"--node-id", "n" + strconv.Itoa(i), "--join", strings.Join(join, ","),
+		"--bootstrap-expect", strconv.Itoa(c.expect)}, c.cfg.serveArgs...)
+	path := filepath.Join(c.logDir, fmt.Sprintf("n%d.log", i))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		c.t.Fatalf("open node log: %v", err)
+	}
+	c.t.Cleanup(func() { f.Close() })
+	s.output = f
+	c.logs = append(c.logs, path)
+}
+
+// AddNode starts a new node n<Size()+1> on a fresh data directory that
+// joins the gossip addresses of every existing node, with the same
+// --bootstrap-expect and serve arguments as they have, and waits until it
+// is ready. It returns the new node's number.
+func (c *Cluster) AddNode() int {
+	c.t.Helper()
+	join := make([]string, len(c.nodes))
+	for i, s := range c.nodes {
+		join[i] = s.GossipAddr
+	}
+	s := &Server{t: c.t, DataDir: c.t.TempDir(), fixedAddrs: true, readyTimeout: c.cfg.readyTimeout,
+		Addr: c.ports.tcp(), GRPCAddr: c.ports.tcp(), GossipAddr: c.ports.tcpUDP()}
+	c.configure(s, len(c.nodes)+1, join)
+	c.nodes = append(c.nodes, s)
+	s.launch()
+	s.WaitReady(c.cfg.readyTimeout)
+	return len(c.nodes)
 }
 
 // cleanup kills every node and, if the test failed, prints their logs.
