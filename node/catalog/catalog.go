@@ -252,7 +252,7 @@ func (c *Catalog) propose(ctx context.Context, cmd *Command) (*Result, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	var res *Result
-	err = c.retry(ctx, func(leader raft.ServerAddress) (raft.ServerAddress, error) {
+	err = c.retry(ctx, retryable, func(leader raft.ServerAddress) (raft.ServerAddress, error) {
 		var hint raft.ServerAddress
 		res, hint, err = c.proposeOnce(ctx, leader, data)
 		return hint, err
@@ -308,7 +308,7 @@ func hintOf(err error) raft.ServerAddress {
 func (c *Catalog) Sync(ctx context.Context) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	return c.retry(ctx, func(leader raft.ServerAddress) (raft.ServerAddress, error) {
+	return c.retry(ctx, readRetryable, func(leader raft.ServerAddress) (raft.ServerAddress, error) {
 		if leader == "" {
 			err := c.cfg.Group.ReadIndex(ctx)
 			return hintOf(err), err
@@ -323,8 +323,8 @@ func (c *Catalog) Sync(ctx context.Context) error {
 
 // retry runs op, first locally (leader ""), then on the leader each
 // not-leader answer names, with backoff while no leader is known, until
-// op succeeds, fails otherwise or ctx ends.
-func (c *Catalog) retry(ctx context.Context, op func(leader raft.ServerAddress) (raft.ServerAddress, error)) error {
+// op succeeds, fails with an error again does not accept, or ctx ends.
+func (c *Catalog) retry(ctx context.Context, again func(error) bool, op func(leader raft.ServerAddress) (raft.ServerAddress, error)) error {
 	backoff := minBackoff
 	var leader raft.ServerAddress
 	for {
@@ -332,7 +332,7 @@ func (c *Catalog) retry(ctx context.Context, op func(leader raft.ServerAddress) 
 		switch {
 		case err == nil:
 			return nil
-		case !retryable(err):
+		case !again(err):
 			return err
 		}
 		if hint != "" && hint != leader {
@@ -355,4 +355,12 @@ func (c *Catalog) retry(ctx context.Context, op func(leader raft.ServerAddress) 
 // the command was certainly not applied.
 func retryable(err error) bool {
 	return errors.Is(err, replication.ErrNotLeader) || errors.Is(err, errUnreachable)
+}
+
+// readRetryable reports errors after which a read may be repeated: a read
+// changes nothing, so a leader lost during its check or a busy replica
+// only means asking again.
+func readRetryable(err error) bool {
+	return retryable(err) || errors.Is(err, replication.ErrLeadershipLost) ||
+		errors.Is(err, replication.ErrTimeout)
 }

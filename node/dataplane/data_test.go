@@ -372,3 +372,26 @@ func comparePages(t *testing.T, got, want *partition.Page) {
 		t.Errorf("test reads nothing")
 	}
 }
+
+// A consistent read whose leader check loses leadership changed nothing,
+// so it is retried rather than failed.
+func TestReadRetriedAfterLostLeadership(t *testing.T) {
+	c := newCluster(t, "a")
+	r := c.host("a", 1, true)
+	r.lostReads = 2
+	key := item("k", 1, nil)
+	if _, err := r.p.ApplyBatch(1, []*partition.Command{put(item("k", 1, map[string]attr.Value{"v": attr.Str("x")}))}); err != nil {
+		t.Fatal(err)
+	}
+	p := &schema.Partition{ID: 1, Replicas: []string{"a"}}
+	it, err := c.nodes["a"].data.Get(context.Background(), testTable(*p), p, key, true)
+	if err != nil {
+		t.Fatalf("consistent Get after lost leadership: %v", err)
+	}
+	if it["v"].S != "x" {
+		t.Errorf("got %v, want v=x", it)
+	}
+	if n := r.readIndexes.Load(); n != 1 {
+		t.Errorf("successful ReadIndex calls = %d, want 1", n)
+	}
+}

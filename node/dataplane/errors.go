@@ -54,6 +54,11 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %w", errNoReplica, err)
 	case errors.Is(err, replication.ErrTimeout):
 		return fmt.Errorf("%w: %w", errBusy, err)
+	case errors.Is(err, replication.ErrLeadershipLost):
+		// A read that lost its leader mid-verification changed nothing
+		// and may be served by the new leader. (A write's lost leadership
+		// leaves its outcome unknown: classifyWrite sees it first.)
+		return fmt.Errorf("%w: %w", errBusy, err)
 	}
 	return err
 }

@@ -39,6 +39,9 @@ type fakeReplica struct {
 	block    chan struct{} // when set, Apply waits for it or ctx
 
 	applies, readIndexes atomic.Int64
+	// lostReads is how many ReadIndex calls still fail with a lost
+	// leadership before the replica serves reads again.
+	lostReads int
 }
 
 func (r *fakeReplica) setLeader(leader bool, hintID, hintAddr string) {
@@ -87,6 +90,10 @@ func (r *fakeReplica) ReadIndex(context.Context) error {
 	defer r.mu.Unlock()
 	if !r.leader {
 		return r.notLeader()
+	}
+	if r.lostReads > 0 {
+		r.lostReads--
+		return fmt.Errorf("verify leader: %w", replication.ErrLeadershipLost)
 	}
 	r.readIndexes.Add(1)
 	return nil
