@@ -16,8 +16,10 @@ import (
 const balanceEvery = 3
 
 // leaderSlack is how many groups above its fair share (total groups over
-// live nodes, rounded up) a node may lead before it hands one over.
-const leaderSlack = 1
+// live nodes, rounded up) a node may lead before it hands one over. A move
+// also needs a voter leading at least two fewer groups, so leadership
+// settles instead of moving back and forth.
+const leaderSlack = 0
 
 // groupView is one partition group as the leader balancer sees it.
 type groupView struct {

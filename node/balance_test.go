@@ -27,7 +27,8 @@ func TestPlanLeaderMove(t *testing.T) {
 	}{
 		{"all six on n1 moves one to the first idle voter", "n1", led("n1", "n1", "n1", "n1", "n1", "n1"), three, "1->n2"},
 		{"least loaded voter wins", "n1", led("n1", "n1", "n1", "n1", "n1", "n2"), three, "1->n3"},
-		{"within fair share plus slack", "n1", led("n1", "n1", "n1", "n2", "n3", "n3"), three, ""},
+		{"within fair share", "n1", led("n1", "n1", "n2", "n2", "n3", "n3"), three, ""},
+		{"one over fair share moves", "n1", led("n1", "n1", "n1", "n2", "n3", "n3"), three, "1->n2"},
 		{"not the overloaded node", "n2", led("n1", "n1", "n1", "n1", "n1", "n2"), three, ""},
 		{"dead voter is no target", "n1", led("n1", "n1", "n1", "n1", "n1", "n1"),
 			map[string]bool{"n1": true, "n2": true}, "1->n2"},
@@ -49,7 +50,7 @@ func TestPlanLeaderMove(t *testing.T) {
 				{id: 5, leader: "n1", voters: all},
 				{id: 6, leader: "n2", voters: all},
 			}, three, "2->n3"},
-		{"leaderless groups count for nobody", "n1", led("n1", "n1", "n1", "", "", ""), three, ""},
+		{"leaderless groups count for nobody", "n1", led("n1", "n1", "", "", "", ""), three, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -165,17 +165,34 @@ func (n *Node) cluster(named []string, started time.Time) placement.Cluster {
 	return c
 }
 
-// place chooses the replicas of n new partitions.
+// place chooses the replicas of n new partitions. The first replica of a
+// new partition bootstraps its group and so becomes its first leader:
+// each set is ordered to put the node that is first in the fewest
+// partitions in front, so that leaders start spread over the nodes rather
+// than waiting for the balancing loop to move them.
 func (n *Node) place(count int) [][]string {
 	tables := n.state.Tables()
 	c := n.cluster(nil, time.Now())
 	load := placement.Load(tables)
+	firsts := map[string]int{}
+	for _, t := range tables {
+		for _, p := range t.Partitions {
+			if len(p.Replicas) > 0 {
+				firsts[p.Replicas[0]]++
+			}
+		}
+	}
 	out := make([][]string, count)
 	for i := range out {
-		out[i] = placement.Initial(c, load, replicationFactor)
-		for _, id := range out[i] {
+		set := placement.Initial(c, load, replicationFactor)
+		for _, id := range set {
 			load[id]++
 		}
+		placement.LeadFirst(set, firsts)
+		if len(set) > 0 {
+			firsts[set[0]]++
+		}
+		out[i] = set
 	}
 	return out
 }

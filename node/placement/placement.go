@@ -144,3 +144,21 @@ func (v *view) move(from, to string) {
 	}
 	v.load[to]++
 }
+
+// LeadFirst reorders a new partition's replica set in place so that the
+// node that is first replica of the fewest partitions (firsts, by node id)
+// comes first, ties going to the lower id. The first replica bootstraps a
+// new group and becomes its first leader, so this spreads leaders from the
+// start. Only the first position changes.
+func LeadFirst(set []string, firsts map[string]int) {
+	if len(set) == 0 {
+		return
+	}
+	lead := 0
+	for j, id := range set {
+		if firsts[id] < firsts[set[lead]] || (firsts[id] == firsts[set[lead]] && id < set[lead]) {
+			lead = j
+		}
+	}
+	set[0], set[lead] = set[lead], set[0]
+}

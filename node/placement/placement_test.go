@@ -67,3 +67,38 @@ func TestInitialDoesNotModifyLoad(t *testing.T) {
 		t.Fatalf("load changed: %v", load)
 	}
 }
+
+func TestLeadFirst(t *testing.T) {
+	tests := []struct {
+		name   string
+		set    []string
+		firsts map[string]int
+		want   []string
+	}{
+		{"empty", nil, nil, nil},
+		{"fewest firsts leads", []string{"n1", "n2", "n3"}, map[string]int{"n1": 2, "n2": 1, "n3": 0}, []string{"n3", "n2", "n1"}},
+		{"tie goes to lower id", []string{"n3", "n2", "n1"}, map[string]int{}, []string{"n1", "n2", "n3"}},
+		{"already first", []string{"n2", "n1"}, map[string]int{"n1": 1}, []string{"n2", "n1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := append([]string(nil), tt.set...)
+			LeadFirst(got, tt.firsts)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("LeadFirst(%v, %v) = %v, want %v", tt.set, tt.firsts, got, tt.want)
+			}
+		})
+	}
+	// Placing partitions one after another rotates the first replica.
+	firsts := map[string]int{}
+	var leaders []string
+	for range 6 {
+		set := []string{"n1", "n2", "n3"}
+		LeadFirst(set, firsts)
+		firsts[set[0]]++
+		leaders = append(leaders, set[0])
+	}
+	if want := []string{"n1", "n2", "n3", "n1", "n2", "n3"}; !slices.Equal(leaders, want) {
+		t.Errorf("leaders of 6 new partitions = %v, want %v", leaders, want)
+	}
+}

@@ -20,10 +20,10 @@ const (
 	killWriters = 16
 	// killEvery is how many acknowledgements to wait for between restarting
 	// one node and killing the next.
-	killEvery = 1000
+	killEvery = 200
 	// killDownAcks is how many acknowledgements the two live nodes must give
 	// while the third is down.
-	killDownAcks = 500
+	killDownAcks = 200
 	// killProgressTimeout bounds each wait for acknowledgements.
 	killProgressTimeout = 30 * time.Second
 	killLoadTimeout     = 120 * time.Second
