@@ -88,7 +88,7 @@ func (p *Partition) prepare(b *pebble.Batch, cmd *Command) (*change, error) {
 
 func (p *Partition) checkCommandKey(cmd *Command) error {
 	if cmd.Op == OpPut {
-		return p.ks.checkItemKey(cmd.Item)
+		return p.ks.schema.CheckItem(cmd.Item)
 	}
 	if cmd.Op != OpUpdate && cmd.Op != OpDelete {
 		return dberr.New(dberr.Internal, "partition: unknown command op %d", cmd.Op)
@@ -135,7 +135,7 @@ func (p *Partition) newItem(cmd *Command, old attr.Item, upd *expr.Update) (attr
 	}
 	base := old
 	if base == nil {
-		base = p.ks.keyOf(cmd.Item)
+		base = p.ks.schema.KeyOf(cmd.Item)
 	}
 	if upd == nil {
 		return base, nil
@@ -156,7 +156,7 @@ func (p *Partition) newItem(cmd *Command, old attr.Item, upd *expr.Update) (attr
 // checkKeyUnchanged rejects an update that changed or removed a key
 // attribute.
 func (p *Partition) checkKeyUnchanged(before, after attr.Item) error {
-	for name, v := range p.ks.keyOf(before) {
+	for name, v := range p.ks.schema.KeyOf(before) {
 		if nv, ok := after[name]; !ok || !attr.Equal(v, nv) {
 			return dberr.Invalidf("Cannot update attribute %s. This attribute is part of the key", name)
 		}

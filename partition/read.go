@@ -191,7 +191,7 @@ func (p *Partition) addToPage(page *Page, item attr.Item, spec pageSpec) bool {
 	}
 	full := (spec.limit > 0 && page.ScannedCount >= spec.limit) || page.ReadBytes >= maxBytes
 	if full {
-		page.LastEvaluatedKey = p.ks.keyOf(item)
+		page.LastEvaluatedKey = p.ks.schema.KeyOf(item)
 	}
 	return full
 }

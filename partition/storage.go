@@ -125,31 +125,3 @@ func (k keyspace) keyValues(key attr.Item) (h, r attr.Value, err error) {
 	}
 	return h, r, nil
 }
-
-// checkItemKey reports, with PutItem's messages, an item whose key
-// attributes are missing or of the wrong type.
-func (k keyspace) checkItemKey(it attr.Item) error {
-	attrs := []schema.KeyAttr{k.schema.Hash}
-	if k.schema.HasRange() {
-		attrs = append(attrs, k.schema.Range)
-	}
-	for _, ka := range attrs {
-		v, ok := it[ka.Name]
-		if !ok {
-			return dberr.Invalidf("Missing the key %s in the item", ka.Name)
-		}
-		if v.T != ka.Type {
-			return dberr.Invalidf("Type mismatch for key %s expected: %s actual: %s", ka.Name, ka.Type, v.T)
-		}
-	}
-	return nil
-}
-
-// keyOf returns the key attributes of an item.
-func (k keyspace) keyOf(it attr.Item) attr.Item {
-	key := attr.Item{k.schema.Hash.Name: it[k.schema.Hash.Name]}
-	if k.schema.HasRange() {
-		key[k.schema.Range.Name] = it[k.schema.Range.Name]
-	}
-	return key
-}

@@ -358,10 +358,10 @@ func (w *writeRequest) key(ks schema.KeySchema) (attr.Item, error) {
 	}
 	// BatchWriteItem reports a missing or mistyped key attribute of a
 	// PutRequest item as a schema mismatch.
-	if itemHasKey(w.PutRequest.Item, ks) != nil {
+	if ks.CheckItem(w.PutRequest.Item) != nil {
 		return nil, errKeySchema()
 	}
-	return keyOf(w.PutRequest.Item, ks), validateKeyValues(w.PutRequest.Item, ks)
+	return ks.KeyOf(w.PutRequest.Item), validateKeyValues(w.PutRequest.Item, ks)
 }
 
 // batchWrite applies every request in order (not atomically); requests

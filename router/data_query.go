@@ -175,7 +175,7 @@ type pathLister interface{ Paths() []expr.Path }
 // checkFilterKeys rejects a Query filter that reads a key attribute.
 func checkFilterKeys(p *parsedRead, queryFilter map[string]legacyCondition, ks schema.KeySchema) error {
 	if queryFilter != nil {
-		for _, k := range keyAttrs(ks) {
+		for _, k := range ks.Attrs() {
 			if _, ok := queryFilter[k.Name]; ok {
 				return dberr.Validationf("QueryFilter can only contain non-primary key attributes: Primary key attribute: %s", k.Name)
 			}

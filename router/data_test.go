@@ -79,7 +79,7 @@ func (e *dataEnv) write(_ context.Context, t *schema.Table, cmd *partition.Comma
 		tbl = map[string]attr.Item{}
 		e.items[t.Name] = tbl
 	}
-	k := canonicalKey(keyOf(cmd.Item, t.Key))
+	k := canonicalKey(t.Key.KeyOf(cmd.Item))
 	old := tbl[k]
 	switch cmd.Op {
 	case partition.OpPut:

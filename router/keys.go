@@ -26,25 +26,10 @@ func errKeySchema() *dberr.Error {
 // PutRequest) carries the table's key attributes with the declared types,
 // non-empty and within the size limits.
 func validateItemKey(item attr.Item, ks schema.KeySchema) error {
-	if err := itemHasKey(item, ks); err != nil {
+	if err := ks.CheckItem(item); err != nil {
 		return err
 	}
 	return validateKeyValues(item, ks)
-}
-
-// itemHasKey checks that item holds every key attribute with its declared
-// type.
-func itemHasKey(item attr.Item, ks schema.KeySchema) error {
-	for _, k := range keyAttrs(ks) {
-		v, ok := item[k.Name]
-		if !ok {
-			return dberr.Invalidf("Missing the key %s in the item", k.Name)
-		}
-		if v.T != k.Type {
-			return dberr.Invalidf("Type mismatch for key %s expected: %s actual: %s", k.Name, k.Type, v.T)
-		}
-	}
-	return nil
 }
 
 // validateKey checks a Key map (GetItem, UpdateItem, DeleteItem, batch
@@ -60,7 +45,7 @@ func validateKey(key attr.Item, ks schema.KeySchema) error {
 // matchKeySchema reports errKeySchema unless key holds exactly the key
 // attributes of ks with their declared types.
 func matchKeySchema(key attr.Item, ks schema.KeySchema) error {
-	attrs := keyAttrs(ks)
+	attrs := ks.Attrs()
 	if len(key) != len(attrs) {
 		return errKeySchema()
 	}
@@ -76,7 +61,7 @@ func matchKeySchema(key attr.Item, ks schema.KeySchema) error {
 // validateKeyValues checks the key attributes of a key or item whose types
 // already match: no empty strings or binaries, and the size limits.
 func validateKeyValues(item attr.Item, ks schema.KeySchema) error {
-	for i, k := range keyAttrs(ks) {
+	for i, k := range ks.Attrs() {
 		v := item[k.Name]
 		n, kind := keyValueBytes(v)
 		if n == 0 && kind != "" {
@@ -103,25 +88,6 @@ func keyValueBytes(v attr.Value) (int, string) {
 		return len(v.B), "binary"
 	}
 	return 0, ""
-}
-
-// keyAttrs lists the key attributes of ks, hash first.
-func keyAttrs(ks schema.KeySchema) []schema.KeyAttr {
-	if ks.HasRange() {
-		return []schema.KeyAttr{ks.Hash, ks.Range}
-	}
-	return []schema.KeyAttr{ks.Hash}
-}
-
-// keyOf returns the primary key of item.
-func keyOf(item attr.Item, ks schema.KeySchema) attr.Item {
-	key := attr.Item{}
-	for _, k := range keyAttrs(ks) {
-		if v, ok := item[k.Name]; ok {
-			key[k.Name] = v
-		}
-	}
-	return key
 }
 
 // canonicalKey renders the attributes of key in a canonical form (sorted

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/flotilla-db/flotilla/partition/attr"
+	"github.com/flotilla-db/flotilla/partition/dberr"
 )
 
 // KeyAttr is one key attribute: its name and its scalar type (S, N or B).
@@ -21,6 +22,40 @@ type KeySchema struct {
 
 // HasRange reports whether the key has a sort key.
 func (k KeySchema) HasRange() bool { return k.Range.Name != "" }
+
+// Attrs returns the key attributes, hash key first.
+func (k KeySchema) Attrs() []KeyAttr {
+	if k.HasRange() {
+		return []KeyAttr{k.Hash, k.Range}
+	}
+	return []KeyAttr{k.Hash}
+}
+
+// KeyOf returns the key attributes of an item (those it has).
+func (k KeySchema) KeyOf(it attr.Item) attr.Item {
+	key := make(attr.Item, 2)
+	for _, ka := range k.Attrs() {
+		if v, ok := it[ka.Name]; ok {
+			key[ka.Name] = v
+		}
+	}
+	return key
+}
+
+// CheckItem checks that an item holds every key attribute with its
+// declared type, with DynamoDB's ValidationException messages.
+func (k KeySchema) CheckItem(it attr.Item) error {
+	for _, ka := range k.Attrs() {
+		v, ok := it[ka.Name]
+		if !ok {
+			return dberr.Invalidf("Missing the key %s in the item", ka.Name)
+		}
+		if v.T != ka.Type {
+			return dberr.Invalidf("Type mismatch for key %s expected: %s actual: %s", ka.Name, ka.Type, v.T)
+		}
+	}
+	return nil
+}
 
 // IsKey reports whether name is one of the key attributes.
 func (k KeySchema) IsKey(name string) bool {
