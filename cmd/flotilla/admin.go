@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/flotilla-db/flotilla/node"
 )
 
 // adminTimeout bounds every admin command.
@@ -88,33 +90,10 @@ func countTables(ctx context.Context, c *dynamodb.Client) (int, error) {
 	return n, nil
 }
 
-// clusterStatus is the part of GET /admin/status that admin status prints.
-type clusterStatus struct {
-	NodeID  string `json:"nodeId"`
-	Members []struct {
-		ID    string `json:"id"`
-		State string `json:"state"`
-		Zone  string `json:"zone"`
-	} `json:"members"`
-	Groups []struct {
-		ID      string   `json:"id"`
-		Table   string   `json:"table"`
-		State   string   `json:"state"`
-		Leader  string   `json:"leader"`
-		Term    uint64   `json:"term"`
-		Last    uint64   `json:"lastIndex"`
-		Commit  uint64   `json:"commitIndex"`
-		Applied uint64   `json:"appliedIndex"`
-		First   uint64   `json:"firstIndex"`
-		Snap    uint64   `json:"snapshotIndex"`
-		Voters  []string `json:"voters"`
-	} `json:"groups"`
-}
-
 // printCluster prints the node's members and Raft groups; a node that
 // does not answer is reported in one line.
 func printCluster(ctx context.Context, url string, w io.Writer) {
-	var st clusterStatus
+	var st node.Status
 	if err := getJSON(ctx, url, &st); err != nil {
 		fmt.Fprintf(w, "cluster:  unknown (%v)\n", err)
 		return
@@ -127,7 +106,7 @@ func printCluster(ctx context.Context, url string, w io.Writer) {
 		"id", "table", "state", "leader", "term", "first", "last", "commit", "applied", "snapshot", "voters")
 	for _, g := range st.Groups {
 		fmt.Fprintf(w, "  %-10s %-16s %-9s %-12s %6d %8d %8d %8d %8d %8d  %s\n",
-			g.ID, g.Table, g.State, g.Leader, g.Term, g.First, g.Last, g.Commit, g.Applied, g.Snap, strings.Join(g.Voters, ","))
+			g.ID, g.Table, g.State, g.Leader, g.Term, g.First, g.Last, g.Commit, g.Applied, g.Snapshot, strings.Join(g.Voters, ","))
 	}
 }
 
