@@ -153,7 +153,7 @@ func (p *Partition) readPage(sp span, spec pageSpec) (*Page, error) {
 		valid = it.Last()
 	}
 	for ; valid; valid = step(it, sp.reverse) {
-		item, err := attr.DecodeItem(bytes.Clone(it.Value()))
+		item, err := attr.DecodeItem(it.Value()) // the decoded item copies what it keeps
 		if err != nil {
 			return nil, fmt.Errorf("partition %d: decode item %x: %w", p.id, it.Key(), err)
 		}
