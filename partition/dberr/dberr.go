@@ -72,7 +72,11 @@ func Validationf(format string, args ...any) *Error { return New(Validation, for
 // Invalidf returns a ValidationException whose message starts with DynamoDB's
 // "One or more parameter values were invalid: " prefix.
 func Invalidf(format string, args ...any) *Error {
-	return New(Validation, "One or more parameter values were invalid: "+fmt.Sprintf(format, args...))
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	return &Error{Kind: Validation, Message: "One or more parameter values were invalid: " + msg}
 }
 
 // ConditionFailed is the error of a failed ConditionExpression.
