@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -123,6 +124,14 @@ func start(t *testing.T, dir string) *running {
 // run creates a node for cfg and runs it until the test ends.
 func run(t *testing.T, cfg Config) *running {
 	t.Helper()
+	if path := os.Getenv("NODE_TEST_LOG"); path != "" && cfg.Logger == nil {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		cfg.Logger = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})).With("node", cfg.NodeID)
+	}
 	n, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

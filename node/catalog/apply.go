@@ -105,7 +105,12 @@ func (tx *applyTx) create(c *Command, index uint64) *Result {
 	if t == nil || len(t.Partitions) == 0 {
 		return failed(dberr.New(dberr.Internal, "catalog: create without a table or partitions"))
 	}
-	if _, ok := tx.tables[t.Name]; ok {
+	if cur, ok := tx.tables[t.Name]; ok {
+		if t.ID != "" && cur.ID == t.ID {
+			// The same create, proposed again after its first outcome was
+			// lost (a leader change mid-commit): it succeeded then.
+			return &Result{Table: cloneTable(&cur.Table), Version: cur.Version}
+		}
 		return failed(dberr.New(dberr.ResourceInUse, "Table already exists: %s", t.Name))
 	}
 	for i := range t.Partitions {

@@ -25,6 +25,12 @@ func openDB(t *testing.T, fs vfs.FS) *pebble.DB {
 	return db
 }
 
+// withID sets t's table id, which its proposer chooses.
+func withID(t *schema.Table, id string) *schema.Table {
+	t.ID = id
+	return t
+}
+
 func newTable(name string, partitions int) *schema.Table {
 	t := &schema.Table{
 		Name:                 name,
@@ -117,6 +123,25 @@ func TestApply(t *testing.T) {
 		{name: "recreate b", cmd: &Command{Op: OpCreate, Table: newTable("b", 1)}, check: func(r *Result) error {
 			if r.Table.Partitions[0].ID != 4 {
 				return errors.New("a recreated table reuses a partition id")
+			}
+			return nil
+		}},
+		{name: "create c", cmd: &Command{Op: OpCreate, Table: withID(newTable("c", 2), "id-c")}, check: func(r *Result) error {
+			if r.Table.Partitions[0].ID != 5 {
+				return fmt.Errorf("c's first partition is %d, want 5", r.Table.Partitions[0].ID)
+			}
+			return nil
+		}},
+		{name: "create c proposed again", cmd: &Command{Op: OpCreate, Table: withID(newTable("c", 2), "id-c")}, check: func(r *Result) error {
+			if p := r.Table.Partitions; len(p) != 2 || p[0].ID != 5 || p[1].ID != 6 || r.Table.ID != "id-c" {
+				return fmt.Errorf("a repeated create returned %+v, want the table as first created", p)
+			}
+			return nil
+		}},
+		{name: "create c by another request", cmd: &Command{Op: OpCreate, Table: withID(newTable("c", 1), "id-other")}, wantKind: dberr.ResourceInUse},
+		{name: "create d after a repeat takes fresh ids", cmd: &Command{Op: OpCreate, Table: newTable("d", 1)}, check: func(r *Result) error {
+			if r.Table.Partitions[0].ID != 7 {
+				return fmt.Errorf("d's partition is %d, want 7: a repeated create consumed ids", r.Table.Partitions[0].ID)
 			}
 			return nil
 		}},
