@@ -6,9 +6,16 @@ FUZZTIME  ?= 300000x
 STRESS    ?= ./node/...
 BENCHTIME ?= 10s
 BENCHADDR ?= 127.0.0.1:18000
+BENCHPKGS  ?= ./partition/ ./partition/attr/ ./router/ ./node/ ./replication/
+BENCHRE    ?= BenchmarkAPI|BenchmarkServe|BenchmarkCommand|BenchmarkApplyPut|BenchmarkMarshalJSON|BenchmarkUnmarshalJSON|BenchmarkCodec|BenchmarkGroupApply
+BENCHCOUNT ?= 6
+BENCHOUT   ?= bin/bench.txt
+BASELINE   ?= docs/bench/baseline.txt
+BENCHSTAT  ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+CHAOS_DURATION ?= 10m
 
 .DEFAULT_GOAL := help
-.PHONY: help build run cluster test testrace stress fuzz e2e bench bench-cluster proto verify clean
+.PHONY: help build run cluster test testrace stress fuzz e2e chaos bench bench-cluster bench-compare proto verify clean
 
 help:
 	@echo "flotilla make targets:"
@@ -20,8 +27,11 @@ help:
 	@echo "  stress    repeat the tests of STRESS=$(STRESS) under -race"
 	@echo "  fuzz      run every fuzz target for FUZZTIME=$(FUZZTIME) executions"
 	@echo "  e2e       AWS CLI and boto3 end-to-end suite (test/e2e/run.sh)"
-	@echo "  bench     Go benchmarks, then 'flotilla bench' against a fresh server"
+	@echo "  chaos     Jepsen-style fault schedule of CHAOS_DURATION=$(CHAOS_DURATION) on 3, then 5 nodes (reports in reports/)"
+	@echo "  bench     hot-path Go benchmarks (BENCHRE, -count BENCHCOUNT, into BENCHOUT) compared with BASELINE by benchstat,"
+	@echo "            then 'flotilla bench' against a fresh server; cp BENCHOUT BASELINE to accept new figures"
 	@echo "  bench-cluster  'flotilla bench' against a single node and a 3-node cluster, with their ratio"
+	@echo "  bench-compare  YCSB A and C: flotilla (1 and 3 nodes) vs dynalite vs a no-work endpoint (docs/benchmarks.md)"
 	@echo "  proto     regenerate Go code from proto/*.proto"
 	@echo "  verify    gofmt, go vet, go mod tidy -diff"
 	@echo "  clean     remove bin/"
@@ -64,10 +74,19 @@ fuzz:
 e2e:
 	bash test/e2e/run.sh
 
+# Both runs happen even if the first finds an anomaly; each prints its
+# seed, its summary and where its report folder is.
+chaos: build
+	@status=0; \
+	$(GO) run ./test/chaos/cmd/chaos -binary $(BIN) -nodes 3 -duration $(CHAOS_DURATION) || status=1; \
+	$(GO) run ./test/chaos/cmd/chaos -binary $(BIN) -nodes 5 -duration $(CHAOS_DURATION) || status=1; \
+	exit $$status
+
 # The load run starts a server on BENCHADDR with data in a temporary
 # directory and stops it (SIGTERM) afterwards, whatever the outcome.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./partition/... ./router/... ./node/... ./replication/...
+	$(GO) test -run '^$$' -bench '$(BENCHRE)' -benchmem -count $(BENCHCOUNT) $(BENCHPKGS) > $(BENCHOUT) || { cat $(BENCHOUT); exit 1; }
+	$(BENCHSTAT) $(BASELINE) $(BENCHOUT)
 	@set -e; \
 	dir=$$(mktemp -d); \
 	./$(BIN) serve --data-dir $$dir/data --http-addr $(BENCHADDR) --log-level warn & pid=$$!; \
@@ -82,6 +101,20 @@ bench: build
 # test/cluster/bench.sh for the other settings).
 bench-cluster: build
 	BIN=$(BIN) BENCHTIME=$(BENCHTIME) bash test/cluster/bench.sh
+
+# dynalite (npm; its LevelDB binding ships prebuilt binaries) is installed
+# once into DYNALITE_DIR, outside the tree. test/bench/compare starts and
+# stops every server itself; BENCH_DURATION (20s), BENCH_WORKLOADS (a,c)
+# and BENCH_TARGETS override its defaults. See docs/benchmarks.md.
+DYNALITE_DIR     ?= $(HOME)/.cache/flotilla/dynalite
+DYNALITE_VERSION ?= 4.0.0
+bench-compare: build
+	$(GO) build -o bin/flotilla-nullserver ./test/bench/nullserver
+	$(GO) build -o bin/flotilla-compare ./test/bench/compare
+	@test -x $(DYNALITE_DIR)/node_modules/.bin/dynalite || \
+		npm install --prefix $(DYNALITE_DIR) --no-audit --no-fund dynalite@$(DYNALITE_VERSION)
+	./bin/flotilla-compare --flotilla $(BIN) --nullserver bin/flotilla-nullserver \
+		--dynalite $(DYNALITE_DIR)/node_modules/.bin/dynalite
 
 proto:
 	@if ls proto/*.proto >/dev/null 2>&1; then \

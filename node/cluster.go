@@ -72,6 +72,7 @@ func (n *Node) joinGossip() error {
 	}
 	mcfg := membership.DefaultConfig()
 	mcfg.NodeID, mcfg.BindAddr, mcfg.AdvertiseAddr, mcfg.Logger = n.meta.NodeID, bind, advertise, n.log
+	mcfg.DialMap = n.cfg.PeerDialMap
 	mcfg.Meta = membership.Meta{NodeID: n.meta.NodeID, GRPCAddr: n.grpcAddr, HTTPAddr: n.HTTPAddr(), Zone: n.cfg.Zone}
 	if n.members, err = membership.New(mcfg); err != nil {
 		return fmt.Errorf("node: %w", err)

@@ -49,6 +49,24 @@ type Config struct {
 	Raft RaftConfig
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
+
+	// The fields below are test facilities, off by default, for
+	// flotilla's fault-injection suite.
+
+	// PeerDialMap sends every node-to-node connection and packet (gRPC and
+	// gossip, including Join) addressed to a host:port key to the mapped
+	// host:port instead, e.g. a fault-injecting proxy; addresses not in
+	// the map are dialled as they are. Addresses advertised to peers stay
+	// the real ones.
+	PeerDialMap map[string]string
+	// FaultInjection puts the store's files behind a fault-injecting
+	// filesystem (package faultfs) and serves POST and GET
+	// /admin/fault/disk to set and read its delay and failure.
+	FaultInjection bool
+	// UnsafeStaleReads deliberately breaks consistency: every read is
+	// served by this node's own replica, when it has one, with no
+	// ReadIndex and no leader check (see dataplane.Config).
+	UnsafeStaleReads bool
 }
 
 // RaftConfig holds the Raft timings of a node's groups (see
@@ -152,6 +170,14 @@ func (c Config) Validate() error {
 	}
 	for i, j := range c.Join {
 		if err := validateAddr(fmt.Sprintf("Join[%d]", i), j); err != nil {
+			return err
+		}
+	}
+	for from, to := range c.PeerDialMap {
+		if err := validateAddr("PeerDialMap key", from); err != nil {
+			return err
+		}
+		if err := validateAddr("PeerDialMap["+from+"]", to); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,12 @@
 // /ready answers 200 once Run serves HTTP and this node's catalog replica
 // has caught up with a leader recently.
 //
+// Test facilities for flotilla's fault-injection suite, off by default, are
+// wired here too: Config.PeerDialMap (gRPC dials and gossip traffic to
+// other nodes go to the mapped addresses), Config.FaultInjection (the
+// store on package faultfs, set through POST and GET /admin/fault/disk,
+// which answer 404 otherwise) and Config.UnsafeStaleReads.
+//
 // A Node is safe for concurrent use; Run is called once, and Close may be
 // called from any goroutine, any number of times.
 package node

@@ -28,10 +28,15 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
-// handler routes GET /health and GET /ready to the node and everything else
+// handler routes GET /health, /ready and /admin/status, and
+// /admin/fault/disk (see serveDiskFault), to the node and everything else
 // to the DynamoDB API.
 func (n *Node) handler(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == diskFaultPath {
+			n.serveDiskFault(w, r)
+			return
+		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			switch r.URL.Path {
 			case "/health":

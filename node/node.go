@@ -16,6 +16,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/flotilla-db/flotilla/node/catalog"
 	"github.com/flotilla-db/flotilla/node/dataplane"
+	"github.com/flotilla-db/flotilla/node/faultfs"
 	"github.com/flotilla-db/flotilla/node/host"
 	"github.com/flotilla-db/flotilla/node/membership"
 	"github.com/flotilla-db/flotilla/replication/transport"
@@ -40,6 +41,7 @@ type Node struct {
 	meta meta
 
 	db       *pebble.DB
+	faults   *faultfs.FS // the store's filesystem with Config.FaultInjection; else nil
 	grpcLn   net.Listener
 	grpcAddr string // advertised
 	tr       *transport.Transport
@@ -96,7 +98,7 @@ func (n *Node) open() error {
 	}
 	n.meta = m
 	n.log = n.log.With("node", m.NodeID)
-	if n.db, err = openStore(n.cfg.DataDir, n.log); err != nil {
+	if n.db, err = openStore(n.cfg.DataDir, n.storeFS(), n.log); err != nil {
 		return err
 	}
 	steps := []func() error{n.listen, n.openHost, n.openCatalog, n.openData, n.bindHTTP, n.startGRPC, n.joinGossip}
@@ -107,6 +109,7 @@ func (n *Node) open() error {
 	}
 	n.startLoops()
 	n.logStart(created)
+	n.logTestFacilities()
 	return nil
 }
 
@@ -121,6 +124,7 @@ func (n *Node) listen() error {
 	}
 	tcfg := transport.DefaultConfig(raftAddr(n.grpcAddr))
 	tcfg.Logger = n.log
+	tcfg.DialOptions = n.peerDialOptions()
 	n.tr, err = transport.New(tcfg)
 	return err
 }
@@ -163,6 +167,7 @@ func (n *Node) openCatalog() error {
 func (n *Node) openData() error {
 	dcfg := dataplane.DefaultConfig()
 	dcfg.NodeID, dcfg.Groups, dcfg.Directory, dcfg.Dialer, dcfg.Logger = n.meta.NodeID, groups{n.host}, directory{n}, n.tr, n.log
+	dcfg.UnsafeStaleReads = n.cfg.UnsafeStaleReads
 	var err error
 	n.data, err = dataplane.New(dcfg)
 	return err

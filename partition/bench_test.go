@@ -89,3 +89,29 @@ func BenchmarkQuery(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCommand encodes and decodes the command of a 1 KB PutItem with
+// a condition, as carried by the replication log.
+func BenchmarkCommand(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	cmd := put(benchItem(rng, "user1", 1))
+	cmd.Condition = "attribute_not_exists(#p)"
+	cmd.Names = map[string]string{"#p": "pk"}
+	enc := EncodeCommand(cmd)
+	b.Run("op=encode", func(b *testing.B) {
+		b.SetBytes(int64(len(enc)))
+		b.ReportAllocs()
+		for b.Loop() {
+			EncodeCommand(cmd)
+		}
+	})
+	b.Run("op=decode", func(b *testing.B) {
+		b.SetBytes(int64(len(enc)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := DecodeCommand(enc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -32,7 +32,7 @@ var ErrBadCommand = errors.New("partition: malformed command")
 // EncodeCommand returns the deterministic binary encoding of cmd, as carried
 // by the replication log.
 func EncodeCommand(cmd *Command) []byte {
-	b := []byte{commandVersion, byte(cmd.Op), 0}
+	b := append(make([]byte, 0, commandSizeHint(cmd)), commandVersion, byte(cmd.Op), 0)
 	if cmd.ReturnOldOnConditionFailure {
 		b[2] |= flagReturnOldOnCCF
 	}
@@ -56,12 +56,40 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
+// appendItemField appends it's length-prefixed encoding. The item is
+// encoded once, straight into b, behind room for the largest length prefix
+// it can need; the encoding then moves down to close the gap.
 func appendItemField(b []byte, it attr.Item) []byte {
 	if it == nil {
 		return binary.AppendUvarint(b, 0)
 	}
-	enc := attr.AppendItem(nil, it)
-	return append(binary.AppendUvarint(b, uint64(len(enc))), enc...)
+	const room = binary.MaxVarintLen64
+	start := len(b)
+	b = append(b, make([]byte, room)...)
+	b = attr.AppendItem(b, it)
+	var hdr [binary.MaxVarintLen64]byte
+	h := binary.PutUvarint(hdr[:], uint64(len(b)-start-room))
+	copy(b[start+h:], b[start+room:])
+	copy(b[start:], hdr[:h])
+	return b[:len(b)-(room-h)]
+}
+
+// commandSizeHint is a guess at cmd's encoded size, so that the encoding
+// is built without regrowing.
+func commandSizeHint(cmd *Command) int {
+	n := 64 + len(cmd.Condition) + len(cmd.Update) + len(cmd.ReturnValues)
+	for k, v := range cmd.Names {
+		n += len(k) + len(v) + 2
+	}
+	return n + encodedSizeHint(cmd.Item) + encodedSizeHint(cmd.Values)
+}
+
+// encodedSizeHint is a guess at the size of attr.AppendItem(m).
+func encodedSizeHint(m map[string]attr.Value) int {
+	if m == nil {
+		return 0
+	}
+	return attr.ItemSize(m) + 8*len(m) + 16
 }
 
 // DecodeCommand reverses EncodeCommand.

@@ -73,3 +73,24 @@ func TestDecodeCommandRejectsGarbage(t *testing.T) {
 		})
 	}
 }
+
+// TestEncodeCommandItemLengths checks the in-place length prefix of the
+// item field at the sizes where its uvarint grows from one to three bytes:
+// the field must read back as AppendItem's bytes behind their length.
+func TestEncodeCommandItemLengths(t *testing.T) {
+	for _, size := range []int{0, 100, 127, 128, 300, 16383, 16384, 70000} {
+		it := item("id", attr.Str("a"), "pad", attr.Str(string(bytes.Repeat([]byte{'x'}, size))))
+		cmd := &Command{Op: OpPut, Item: it, Condition: "attribute_not_exists(id)"}
+		enc := EncodeCommand(cmd)
+		want := attr.AppendItem(nil, it)
+		d := decoder{b: enc[3:]}
+		n := d.uvarint()
+		if d.err != nil || n != uint64(len(want)) || !bytes.Equal(d.b[:n], want) {
+			t.Fatalf("pad %d: item field of %d bytes does not hold AppendItem's %d bytes", size, n, len(want))
+		}
+		got, err := DecodeCommand(enc)
+		if err != nil || !itemsEqual(got.Item, it) || got.Condition != cmd.Condition {
+			t.Fatalf("pad %d: DecodeCommand = %+v, %v", size, got, err)
+		}
+	}
+}

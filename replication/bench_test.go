@@ -6,12 +6,19 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/flotilla-db/flotilla/replication"
 )
 
 // BenchmarkGroupApply proposes 1 KB puts from parallel clients to a
 // 3-replica group over in-memory transports (raft log and Pebble on disk).
+// It keeps the production leader timeouts: with the tests' 50ms ones, a
+// loaded machine's fsync stalls cost the leader its lease mid-run.
 func BenchmarkGroupApply(b *testing.B) {
-	c := newCluster(b, 3, testConfig())
+	cfg := testConfig()
+	def := replication.DefaultConfig()
+	cfg.HeartbeatTimeout, cfg.ElectionTimeout, cfg.LeaderLeaseTimeout = def.HeartbeatTimeout, def.ElectionTimeout, def.LeaderLeaseTimeout
+	c := newCluster(b, 3, cfg)
 	l := c.leader()
 	value := strings.Repeat("x", 1024)
 	var seq atomic.Int64

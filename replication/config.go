@@ -57,6 +57,9 @@ type Config struct {
 	// that slightly lagging followers catch up without a snapshot.
 	TrailingLogs uint64
 	// MaxAppendEntries is the most entries sent, and applied, in a batch.
+	// With BatchApplyCh (always on) it is also the most proposals raft
+	// gathers into one log append, that is one fsync, and the size of
+	// the proposal queue.
 	MaxAppendEntries int
 }
 
@@ -71,7 +74,7 @@ func DefaultConfig() Config {
 		SnapshotInterval:   2 * time.Minute,
 		SnapshotThreshold:  8192,
 		TrailingLogs:       10240,
-		MaxAppendEntries:   64,
+		MaxAppendEntries:   512,
 	}
 }
 

@@ -66,3 +66,11 @@ var ErrStaleMap = errors.New("router: partition map is stale")
 type TableRefresher interface {
 	RefreshTable(ctx context.Context, name string) (*schema.Table, error)
 }
+
+// SharedTableReader is an optional Catalog capability: SharedTable returns
+// the named table like Catalog.Table, but without copying it, so the data
+// path does not pay for a deep copy per request. The result is shared with
+// other callers: the router never modifies it.
+type SharedTableReader interface {
+	SharedTable(ctx context.Context, name string) (*schema.Table, error)
+}

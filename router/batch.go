@@ -28,7 +28,7 @@ const batchTableNameConstraint = "Map keys must satisfy constraint: [Member must
 // breaks DynamoDB's table name rules.
 func (c *constraints) batchTableNames(names []string) {
 	for _, n := range names {
-		if len(n) < 3 || len(n) > 255 || !tableNamePattern.MatchString(n) {
+		if len(n) < 3 || len(n) > 255 || !validTableName(n) {
 			c.add(fmt.Sprintf("{%s}", n), "requestItems", batchTableNameConstraint)
 			return
 		}

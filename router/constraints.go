@@ -3,7 +3,6 @@ package router
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/flotilla-db/flotilla/partition/dberr"
@@ -41,7 +40,19 @@ func (c *constraints) err() error {
 	return dberr.Validationf("%d validation %s detected: %s", len(c.msgs), noun, strings.Join(c.msgs, "; "))
 }
 
-var tableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+// validTableName reports whether name is made of [a-zA-Z0-9_.-] only (a
+// loop, not a regular expression: it runs on every request).
+func validTableName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		switch ch := name[i]; {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9',
+			ch == '_', ch == '.', ch == '-':
+		default:
+			return false
+		}
+	}
+	return name != ""
+}
 
 // tableName checks a table name against DynamoDB's constraints (3 to 255
 // characters of [a-zA-Z0-9_.-]), recording failures at field.
@@ -51,12 +62,12 @@ func (c *constraints) tableName(name *string, field string) {
 		c.addNull(field)
 	case len(*name) < 3:
 		c.add(*name, field, "Member must have length greater than or equal to 3")
-		if !tableNamePattern.MatchString(*name) {
+		if !validTableName(*name) {
 			c.add(*name, field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 		}
 	case len(*name) > 255:
 		c.add(*name, field, "Member must have length less than or equal to 255")
-	case !tableNamePattern.MatchString(*name):
+	case !validTableName(*name):
 		c.add(*name, field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 }
@@ -71,9 +82,18 @@ func (r *Router) table(ctx context.Context, name *string) (*schema.Table, error)
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	t, err := r.cfg.Catalog.Table(ctx, *name)
+	t, err := r.readTable(ctx, *name)
 	if dberr.Is(err, dberr.ResourceNotFound) {
 		return nil, dberr.New(dberr.ResourceNotFound, "Requested resource not found")
 	}
 	return t, err
+}
+
+// readTable returns the named table for a request that only reads it: the
+// catalog's shared copy when it offers one (SharedTableReader), else a copy.
+func (r *Router) readTable(ctx context.Context, name string) (*schema.Table, error) {
+	if sr, ok := r.cfg.Catalog.(SharedTableReader); ok {
+		return sr.SharedTable(ctx, name)
+	}
+	return r.cfg.Catalog.Table(ctx, name)
 }

@@ -56,7 +56,7 @@ func errTooManyTags() error {
 // returns the table's name.
 func (r *Router) checkResourceARN(arn string) (string, error) {
 	m := tableARNPattern.FindStringSubmatch(arn)
-	if m == nil || m[1] != r.cfg.Region || len(m[3]) < 3 || len(m[3]) > 255 || !tableNamePattern.MatchString(m[3]) {
+	if m == nil || m[1] != r.cfg.Region || len(m[3]) < 3 || len(m[3]) > 255 || !validTableName(m[3]) {
 		return "", dberr.Validationf("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
 	}
 	return m[3], nil

@@ -58,7 +58,7 @@ func checkTableNamePresent(name *string) error {
 
 // namePattern records a name that is not made of [a-zA-Z0-9_.-].
 func (c *constraints) namePattern(name *string, field string) {
-	if name != nil && !tableNamePattern.MatchString(*name) {
+	if name != nil && !validTableName(*name) {
 		c.add(*name, field, patternName)
 	}
 }

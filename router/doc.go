@@ -18,5 +18,11 @@
 // x-amzn-RequestId and x-amz-crc32. Kind-to-__type translation happens in
 // errors.go and nowhere else.
 //
+// Hot paths: item reads and writes take the catalog's shared, read-only
+// table when the Catalog offers it (SharedTableReader) instead of a copy
+// per request, and GetItem and the single-item writes write their response
+// JSON themselves (respond.go) into pooled buffers; the bytes are those
+// encoding/json would write.
+//
 // A Router holds no per-request state and is safe for concurrent use.
 package router

@@ -1,17 +1,14 @@
 package router
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -56,8 +53,9 @@ func (c Config) Validate() error {
 
 // Router is the DynamoDB HTTP API handler.
 type Router struct {
-	cfg Config
-	log *slog.Logger
+	cfg  Config
+	log  *slog.Logger
+	bufs bufferPool // response buffers
 }
 
 // New returns a Router, or an error if cfg is invalid.
@@ -157,25 +155,6 @@ func (r *Router) writeError(w http.ResponseWriter, e *dberr.Error) {
 		body.Message = "Internal server error"
 	}
 	r.writeJSON(w, we.status, body)
-}
-
-func (r *Router) writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		r.log.Error("encode response", "err", err)
-		buf.Reset()
-		buf.WriteString(`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}`)
-		status = http.StatusInternalServerError
-	}
-	b := bytes.TrimRight(buf.Bytes(), "\n")
-	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.0")
-	h.Set("x-amz-crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 // decode unmarshals a request body into v, reporting malformed JSON and

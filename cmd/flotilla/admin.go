@@ -102,11 +102,12 @@ func printCluster(ctx context.Context, url string, w io.Writer) {
 	for _, m := range st.Members {
 		fmt.Fprintf(w, "  %-20s %-8s %s\n", m.ID, m.State, m.Zone)
 	}
-	fmt.Fprintf(w, "groups:\n  %-10s %-16s %-9s %-12s %6s %8s %8s %8s %8s %8s  %s\n",
-		"id", "table", "state", "leader", "term", "first", "last", "commit", "applied", "snapshot", "voters")
+	fmt.Fprintf(w, "groups:\n  %-10s %-16s %-9s %-12s %6s %8s %8s %8s %8s %8s %8s %12s  %s\n",
+		"id", "table", "state", "leader", "term", "first", "last", "commit", "applied", "snapshot", "fsyncs", "writes/fsync", "voters")
 	for _, g := range st.Groups {
-		fmt.Fprintf(w, "  %-10s %-16s %-9s %-12s %6d %8d %8d %8d %8d %8d  %s\n",
-			g.ID, g.Table, g.State, g.Leader, g.Term, g.First, g.Last, g.Commit, g.Applied, g.Snapshot, strings.Join(g.Voters, ","))
+		fmt.Fprintf(w, "  %-10s %-16s %-9s %-12s %6d %8d %8d %8d %8d %8d %8d %12.1f  %s\n",
+			g.ID, g.Table, g.State, g.Leader, g.Term, g.First, g.Last, g.Commit, g.Applied, g.Snapshot,
+			g.LogAppends, g.EntriesPerAppend(), strings.Join(g.Voters, ","))
 	}
 }
 

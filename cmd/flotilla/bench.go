@@ -5,257 +5,198 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/flotilla-db/flotilla/cmd/flotilla/ycsb"
 )
 
-// benchFlags are the flags of `flotilla bench`.
+// benchFlags are the flags of `flotilla bench`. Without --workload it runs
+// the put/get/cget phases of --ops; with it, a YCSB core workload.
 type benchFlags struct {
 	endpoints  []string // URLs or host:port; client i uses endpoints[i%len]
-	consistent bool     // GetItem with ConsistentRead
+	consistent bool     // GetItem (and Query) with ConsistentRead
 	clients    int
 	duration   time.Duration
 	itemSize   int
 	ops        []string
 	table      string
 	keep       bool
+	ycsb       *ycsbFlags // nil without --workload
 }
+
+// ycsbFlags are the flags that only a YCSB workload uses.
+type ycsbFlags struct {
+	workload     ycsb.Workload
+	phase        string // load, run or both
+	records      int64
+	operations   int64
+	distribution ycsb.Distribution
+	target       float64
+	maxScan      int
+	buckets      int
+	seed         uint64
+	csv          string
+	html         string
+}
+
+// ycsbOnly names the flags that need --workload.
+var ycsbOnly = []string{"phase", "records", "operations", "distribution", "target", "scan-length", "buckets", "seed", "csv", "html"}
 
 func parseBench(args []string, stderr io.Writer) (*benchFlags, error) {
 	f := &benchFlags{}
+	y := &ycsbFlags{}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	endpoint := fs.String("endpoint", "", "URL or host:port of a running flotilla (this or --endpoints is required)")
 	endpoints := fs.String("endpoints", "", "comma-separated URLs or host:ports of cluster nodes; the clients are spread over them")
-	fs.BoolVar(&f.consistent, "consistent", false, "make every get phase strongly consistent (ConsistentRead), like cget")
+	fs.BoolVar(&f.consistent, "consistent", false, "strongly consistent reads (ConsistentRead) in every get phase, or in the workload's reads and scans")
 	fs.IntVar(&f.clients, "clients", 16, "concurrent clients")
-	fs.DurationVar(&f.duration, "duration", 10*time.Second, "length of each phase")
-	fs.IntVar(&f.itemSize, "item-size", 1024, "payload bytes per item")
-	ops := fs.String("ops", "put,get", "phases to run, in order: put, get, cget (consistent get)")
-	fs.StringVar(&f.table, "table", "", "table to use (default: a new table, deleted afterwards)")
+	fs.DurationVar(&f.duration, "duration", 10*time.Second, "length of each phase (with --workload: of the run phase)")
+	fs.IntVar(&f.itemSize, "item-size", 1024, "payload bytes per item (with --workload: approximate item size, shared by ten fields)")
+	ops := fs.String("ops", "put,get", "phases to run, in order: put, get, cget (consistent get); not with --workload")
+	fs.StringVar(&f.table, "table", "", "table to use (default: a new table, deleted afterwards; with --workload and --phase load or run: usertable, or usertable-e for workload e)")
 	fs.BoolVar(&f.keep, "keep", false, "keep the table afterwards")
+	workload := fs.String("workload", "", "YCSB core workload a..f instead of the --ops phases")
+	fs.StringVar(&y.phase, "phase", "both", "YCSB phase: load (create the table and write --records), run, or both")
+	fs.Int64Var(&y.records, "records", 10000, "YCSB records loaded, and the key space of the run")
+	fs.Int64Var(&y.operations, "operations", 0, "YCSB run: stop after this many operations (then --duration only bounds it if given)")
+	dist := fs.String("distribution", "", "YCSB request distribution: zipfian, uniform or latest (default: the workload's)")
+	fs.Float64Var(&y.target, "target", 0, "YCSB run: operations per second, open loop (latency from each operation's due time); 0: closed loop")
+	fs.IntVar(&y.maxScan, "scan-length", 100, "YCSB workload e: a scan reads 1..N items (uniform)")
+	fs.IntVar(&y.buckets, "buckets", 8, "YCSB workload e: number of hash keys (buckets) of the table")
+	fs.Uint64Var(&y.seed, "seed", 1, "YCSB random seed")
+	fs.StringVar(&y.csv, "csv", "", "YCSB run: write per-second rows (second, op, count, p50, p99) to this file")
+	fs.StringVar(&y.html, "html", "", "YCSB run: write a latency-over-time plot (HTML with inline SVG) to this file")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: flotilla bench --endpoint URL | --endpoints URL,URL,... [flags]\n\n")
+		fmt.Fprint(stderr, "Usage: flotilla bench --endpoint URL | --endpoints URL,URL,... [--workload a..f] [flags]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
-	for _, op := range strings.Split(*ops, ",") {
-		if op != "put" && op != "get" && op != "cget" {
-			return nil, usagef("unknown op %q in --ops (want put, get, cget)", op)
-		}
-		f.ops = append(f.ops, op)
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if err := f.parseEndpoints(*endpoint, *endpoints, fs); err != nil {
+		return nil, err
 	}
-	switch {
-	case *endpoint != "" && *endpoints != "":
-		return nil, usagef("--endpoint and --endpoints are mutually exclusive")
-	case *endpoint != "":
-		f.endpoints = []string{*endpoint}
-	case *endpoints != "":
-		for _, e := range strings.Split(*endpoints, ",") {
-			if e = strings.TrimSpace(e); e == "" {
-				return nil, usagef("empty address in --endpoints %q", *endpoints)
-			}
-			f.endpoints = append(f.endpoints, e)
-		}
+	if err := f.check(); err != nil {
+		return nil, err
 	}
-	switch {
-	case len(f.endpoints) == 0:
-		fs.Usage()
-		return nil, usagef("--endpoint is required")
-	case f.clients < 1 || f.clients > 4096:
-		return nil, usagef("--clients %d is not between 1 and 4096", f.clients)
-	case f.duration <= 0:
-		return nil, usagef("--duration %v is not positive", f.duration)
-	case f.itemSize < 0 || f.itemSize > 390_000:
-		return nil, usagef("--item-size %d is not between 0 and 390000", f.itemSize)
+	if *workload == "" {
+		return f, f.parseOps(*ops, set)
 	}
+	if set["ops"] {
+		return nil, usagef("--ops and --workload are mutually exclusive")
+	}
+	if err := y.check(*workload, *dist, set); err != nil {
+		return nil, err
+	}
+	if y.operations > 0 && !set["duration"] {
+		f.duration = 0
+	}
+	f.ycsb = y
 	return f, nil
 }
 
-// runBench creates a table, runs each phase and prints its throughput and
-// latency.
+func (f *benchFlags) parseEndpoints(endpoint, endpoints string, fs *flag.FlagSet) error {
+	switch {
+	case endpoint != "" && endpoints != "":
+		return usagef("--endpoint and --endpoints are mutually exclusive")
+	case endpoint != "":
+		f.endpoints = []string{endpoint}
+	case endpoints != "":
+		for _, e := range strings.Split(endpoints, ",") {
+			if e = strings.TrimSpace(e); e == "" {
+				return usagef("empty address in --endpoints %q", endpoints)
+			}
+			f.endpoints = append(f.endpoints, e)
+		}
+	default:
+		fs.Usage()
+		return usagef("--endpoint is required")
+	}
+	return nil
+}
+
+func (f *benchFlags) check() error {
+	switch {
+	case f.clients < 1 || f.clients > 4096:
+		return usagef("--clients %d is not between 1 and 4096", f.clients)
+	case f.duration <= 0:
+		return usagef("--duration %v is not positive", f.duration)
+	case f.itemSize < 0 || f.itemSize > 390_000:
+		return usagef("--item-size %d is not between 0 and 390000", f.itemSize)
+	}
+	return nil
+}
+
+// parseOps checks the put/get/cget phases and that no YCSB flag is set.
+func (f *benchFlags) parseOps(ops string, set map[string]bool) error {
+	for _, name := range ycsbOnly {
+		if set[name] {
+			return usagef("--%s needs --workload", name)
+		}
+	}
+	for _, op := range strings.Split(ops, ",") {
+		if op != "put" && op != "get" && op != "cget" {
+			return usagef("unknown op %q in --ops (want put, get, cget)", op)
+		}
+		f.ops = append(f.ops, op)
+	}
+	return nil
+}
+
+func (y *ycsbFlags) check(workload, dist string, set map[string]bool) error {
+	w, err := ycsb.WorkloadByName(workload)
+	if err != nil {
+		return usagef("--workload: %v", err)
+	}
+	y.workload = w
+	if dist != "" {
+		if y.distribution, err = ycsb.ParseDistribution(dist); err != nil {
+			return usagef("--distribution: %v", err)
+		}
+	}
+	switch {
+	case y.phase != "load" && y.phase != "run" && y.phase != "both":
+		return usagef("--phase %q is not load, run or both", y.phase)
+	case y.records < 1:
+		return usagef("--records %d is below 1", y.records)
+	case y.operations < 0:
+		return usagef("--operations %d is negative", y.operations)
+	case y.target < 0:
+		return usagef("--target %v is negative", y.target)
+	case y.maxScan < 1:
+		return usagef("--scan-length %d is below 1", y.maxScan)
+	case y.buckets < 1:
+		return usagef("--buckets %d is below 1", y.buckets)
+	case y.phase == "load" && (set["operations"] || set["target"] || set["csv"] || set["html"]):
+		return usagef("--operations, --target, --csv and --html need a run phase (--phase run or both)")
+	}
+	return nil
+}
+
+// connsFor returns how many connections endpoint i needs: it serves
+// clients i, i+len, ...
+func connsFor(f *benchFlags, i int) int {
+	return max((f.clients+len(f.endpoints)-1-i)/len(f.endpoints), 1)
+}
+
+// runBench runs the put/get/cget phases or a YCSB workload. An interrupted
+// run still deletes the table it created.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f, err := parseBench(args, stderr)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop() // an interrupted run still deletes its table
-	b := &bench{flags: f, written: make([]int, f.clients)}
-	for i, e := range f.endpoints {
-		// Each endpoint serves clients i, i+len, ...: that many connections.
-		conns := (f.clients + len(f.endpoints) - 1 - i) / len(f.endpoints)
-		b.clients = append(b.clients, newClient(endpointURL(e), max(conns, 1)))
+	defer stop()
+	if f.ycsb != nil {
+		return runYCSB(ctx, f, stdout, stderr)
 	}
-	if b.table = f.table; b.table == "" {
-		b.table = "flotilla-bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-		if err := b.createTable(ctx); err != nil {
-			return err
-		}
-		if !f.keep {
-			defer b.deleteTable(stderr)
-		}
-	}
-	fmt.Fprintf(stdout, "table %s, %d clients over %d endpoints, %v per phase, %d-byte items, ConsistentRead on get: %v (always on cget)\n",
-		b.table, f.clients, len(f.endpoints), f.duration, f.itemSize, f.consistent)
-	fmt.Fprintf(stdout, "%-5s %10s %10s %10s %10s %8s\n", "phase", "ops", "ops/s", "p50", "p99", "errors")
-	for _, op := range f.ops {
-		r := b.phase(ctx, op)
-		fmt.Fprintln(stdout, r)
-		if r.firstErr != nil {
-			fmt.Fprintf(stdout, "      first error: %v\n", r.firstErr)
-		}
-	}
-	return ctx.Err()
-}
-
-type bench struct {
-	flags   *benchFlags
-	clients []*dynamodb.Client // one per endpoint
-	table   string
-	written []int // items each client has put; keys are c<client>-<n>
-}
-
-// client returns the SDK client that bench client id uses.
-func (b *bench) client(id int) *dynamodb.Client { return b.clients[id%len(b.clients)] }
-
-// createTable creates the table through the first endpoint and waits until
-// every endpoint reports it active.
-func (b *bench) createTable(ctx context.Context) error {
-	_, err := b.clients[0].CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(b.table),
-		BillingMode:          types.BillingModePayPerRequest,
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-	})
-	if err != nil {
-		return fmt.Errorf("create table %s: %w", b.table, err)
-	}
-	for i, c := range b.clients {
-		w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
-			o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second
-		})
-		if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(b.table)}, time.Minute); err != nil {
-			return fmt.Errorf("wait for table %s at %s: %w", b.table, b.flags.endpoints[i], err)
-		}
-	}
-	return nil
-}
-
-func (b *bench) deleteTable(stderr io.Writer) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := b.clients[0].DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(b.table)}); err != nil {
-		fmt.Fprintf(stderr, "flotilla bench: delete table %s: %v\n", b.table, err)
-	}
-}
-
-// result is one client's or one phase's outcome.
-type result struct {
-	op        string
-	latencies []time.Duration
-	errors    int
-	firstErr  error
-	elapsed   time.Duration
-}
-
-func (r result) String() string {
-	ops := len(r.latencies)
-	rate := float64(ops) / r.elapsed.Seconds()
-	return fmt.Sprintf("%-5s %10d %10.0f %10v %10v %8d", r.op, ops, rate,
-		percentile(r.latencies, 0.50), percentile(r.latencies, 0.99), r.errors)
-}
-
-// percentile returns the p-quantile of sorted latencies.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted)-1) * p)
-	return sorted[i].Round(time.Microsecond)
-}
-
-// phase runs op on every client until the duration has passed. Requests in
-// flight at the end complete; ctx ending cuts them off.
-func (b *bench) phase(ctx context.Context, op string) result {
-	until, cancel := context.WithTimeout(ctx, b.flags.duration)
-	defer cancel()
-	results := make([]result, b.flags.clients)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for i := range results {
-		wg.Go(func() { results[i] = b.client1(ctx, until, i, op) })
-	}
-	wg.Wait()
-	total := result{op: op, elapsed: time.Since(start)}
-	for _, r := range results {
-		total.latencies = append(total.latencies, r.latencies...)
-		total.errors += r.errors
-		if total.firstErr == nil {
-			total.firstErr = r.firstErr
-		}
-	}
-	slices.Sort(total.latencies)
-	return total
-}
-
-// client1 is one client's loop: it issues op until the until context ends.
-func (b *bench) client1(ctx, until context.Context, id int, op string) result {
-	rng := rand.New(rand.NewPCG(uint64(id), 1))
-	payload := strings.Repeat("x", b.flags.itemSize)
-	var r result
-	for until.Err() == nil {
-		t0 := time.Now()
-		err := b.do(ctx, id, op, rng, payload)
-		if ctx.Err() != nil {
-			break // interrupted
-		}
-		if err != nil {
-			r.errors++
-			if r.firstErr == nil {
-				r.firstErr = err
-			}
-			continue
-		}
-		r.latencies = append(r.latencies, time.Since(t0))
-	}
-	return r
-}
-
-func (b *bench) do(ctx context.Context, id int, op string, rng *rand.Rand, payload string) error {
-	if op == "put" {
-		key := fmt.Sprintf("c%d-%d", id, b.written[id])
-		_, err := b.client(id).PutItem(ctx, &dynamodb.PutItemInput{
-			TableName: aws.String(b.table),
-			Item: map[string]types.AttributeValue{
-				"pk":      &types.AttributeValueMemberS{Value: key},
-				"payload": &types.AttributeValueMemberS{Value: payload},
-			},
-		})
-		if err == nil {
-			b.written[id]++
-		}
-		return err
-	}
-	n := max(b.written[id], 1)
-	key := fmt.Sprintf("c%d-%d", id, rng.IntN(n))
-	_, err := b.client(id).GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(b.table),
-		Key:            map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: key}},
-		ConsistentRead: aws.Bool(b.flags.consistent || op == "cget"),
-	})
-	return err
+	return runPhases(ctx, f, stdout, stderr)
 }

@@ -19,6 +19,8 @@ Usage:
   flotilla admin status [--addr 127.0.0.1:8000]
   flotilla bench --endpoint http://127.0.0.1:8000 [--clients 16] [--duration 10s]
                  [--item-size 1024] [--ops put,get]
+  flotilla bench --endpoint http://127.0.0.1:8000 --workload a..f [--phase both]
+                 [--records 10000] [--operations N] [--target OPS/S] [--csv F] [--html F]
 
 Run 'flotilla <command> -h' for the flags of a command.
 `

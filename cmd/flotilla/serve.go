@@ -72,6 +72,8 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.DurationVar(&r.SnapshotInterval, "raft-snapshot-interval", r.SnapshotInterval, "advanced: how often each Raft group checks whether to snapshot")
 	fs.Uint64Var(&r.SnapshotThreshold, "raft-snapshot-threshold", r.SnapshotThreshold, "advanced: Raft log entries that trigger a snapshot")
 	fs.Uint64Var(&r.TrailingLogs, "raft-trailing-logs", r.TrailingLogs, "advanced: Raft log entries kept after a snapshot")
+	addPprofFlag(fs)
+	addTestFacilityFlags(fs, c)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: flotilla serve [flags]\n\nEvery flag also reads %s<FLAG> (e.g. FLOTILLA_DATA_DIR); a flag wins.\n", envPrefix)
 		fmt.Fprint(stderr, "The --raft-* flags (FLOTILLA_RAFT_HEARTBEAT_TIMEOUT, FLOTILLA_RAFT_ELECTION_TIMEOUT,\n"+
@@ -119,6 +121,11 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	cfg.Logger = log
+	stopPprof, err := servePprof(args, os.Getenv, log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	n, err := node.New(cfg)

@@ -151,6 +151,21 @@ func (c *Catalog) Table(ctx context.Context, name string) (*schema.Table, error)
 	return nil, notFound(name)
 }
 
+// SharedTable is Table without the copy, for request paths that only read
+// the table: the result is shared and must not be modified.
+func (c *Catalog) SharedTable(ctx context.Context, name string) (*schema.Table, error) {
+	if t, _, ok := c.s.SharedTable(name); ok {
+		return t, nil
+	}
+	if err := c.Sync(ctx); err != nil {
+		return nil, err
+	}
+	if t, _, ok := c.s.SharedTable(name); ok {
+		return t, nil
+	}
+	return nil, notFound(name)
+}
+
 // RefreshTable returns the named table as of the catalog leader's latest
 // commit: it first brings this node's replica up to date. Routers call it
 // when a partition map from Table turned out stale.

@@ -123,6 +123,19 @@ func (s *State) Table(name string) (*schema.Table, uint64, bool) {
 	return cloneTable(&st.Table), st.Version, true
 }
 
+// SharedTable returns the named table as stored, without a copy, and its
+// version. Stored tables are replaced, never mutated, so the result stays
+// valid; it is shared with every caller and must not be modified.
+func (s *State) SharedTable(name string) (*schema.Table, uint64, bool) {
+	s.mu.RLock()
+	st, ok := s.tables[name]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, 0, false
+	}
+	return &st.Table, st.Version, true
+}
+
 // Tables returns a deep copy of every table, ordered by name.
 func (s *State) Tables() []*schema.Table {
 	s.mu.RLock()

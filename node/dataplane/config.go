@@ -32,6 +32,12 @@ type Config struct {
 	// could arrive too late and turn a write that was never applied into
 	// one of unknown outcome. The write fails as unavailable instead.
 	WriteReserve time.Duration
+	// UnsafeStaleReads is a test facility that deliberately breaks
+	// consistency, to prove that history checkers catch it: every read
+	// (Get, Query, Scan; consistent or not) of a partition this node hosts
+	// is served by this node's replica as it stands, with no ReadIndex and
+	// no leader check. Partitions hosted elsewhere are read as usual.
+	UnsafeStaleReads bool
 }
 
 // DefaultConfig returns production timings; the caller fills in Groups,

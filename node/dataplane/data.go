@@ -203,6 +203,9 @@ func (d *Data) Write(ctx context.Context, t *schema.Table, p *schema.Partition, 
 // Get reads one item: from the leader after a ReadIndex when consistent,
 // else from any replica (this node's first).
 func (d *Data) Get(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, consistent bool) (attr.Item, error) {
+	if v, ok, err := readUnsafe(d, p, "get", func(pt *partition.Partition) (attr.Item, error) { return pt.Get(key) }); ok {
+		return v, err
+	}
 	return run(ctx, d, p, op[attr.Item]{
 		name:  "get",
 		local: func(ctx context.Context, r Replica) (attr.Item, error) { return localGet(ctx, r, key, consistent) },
@@ -221,6 +224,9 @@ func (d *Data) Get(ctx context.Context, t *schema.Table, p *schema.Partition, ke
 
 // Query reads one page of a query of partition p.
 func (d *Data) Query(ctx context.Context, t *schema.Table, p *schema.Partition, in *partition.QueryInput) (*partition.Page, error) {
+	if v, ok, err := readUnsafe(d, p, "query", func(pt *partition.Partition) (*partition.Page, error) { return pt.Query(in) }); ok {
+		return v, err
+	}
 	return run(ctx, d, p, op[*partition.Page]{
 		name:  "query",
 		local: func(ctx context.Context, r Replica) (*partition.Page, error) { return localQuery(ctx, r, in) },
@@ -237,6 +243,9 @@ func (d *Data) Query(ctx context.Context, t *schema.Table, p *schema.Partition, 
 
 // Scan reads one page of a scan of partition p.
 func (d *Data) Scan(ctx context.Context, t *schema.Table, p *schema.Partition, in *partition.ScanInput) (*partition.Page, error) {
+	if v, ok, err := readUnsafe(d, p, "scan", func(pt *partition.Partition) (*partition.Page, error) { return pt.Scan(in) }); ok {
+		return v, err
+	}
 	return run(ctx, d, p, op[*partition.Page]{
 		name:  "scan",
 		local: func(ctx context.Context, r Replica) (*partition.Page, error) { return localScan(ctx, r, in) },

@@ -29,6 +29,11 @@
 // groups this node hosts (Groups) and where other nodes listen (Directory)
 // are the caller's, as is the gRPC server Service is registered on.
 //
+// Config.UnsafeStaleReads is a test facility that deliberately serves
+// every read of a hosted partition from this node's replica unchecked
+// (stale reads), so that the fault-injection suite can show its checkers
+// catch them; it is off unless `flotilla serve --unsafe-stale-reads`.
+//
 // Concurrency: Data and Service are safe for concurrent use; they start no
 // goroutines of their own beyond gRPC's.
 package dataplane

@@ -6,6 +6,7 @@ import (
 
 	"github.com/flotilla-db/flotilla/partition"
 	"github.com/flotilla-db/flotilla/partition/attr"
+	"github.com/flotilla-db/flotilla/partition/schema"
 )
 
 // The functions below serve a request from one local replica, for Data
@@ -23,6 +24,23 @@ func localWrite(ctx context.Context, r Replica, cmd []byte) (partition.Result, e
 		return partition.Result{}, fmt.Errorf("dataplane: %w: apply returned %T", errUnknownOutcome, resp)
 	}
 	return res, nil
+}
+
+// readUnsafe serves a read from this node's replica as it stands, with no
+// ReadIndex and no leader check, when Config.UnsafeStaleReads asks for it
+// and this node hosts p; ok is false when the normal path must serve it.
+func readUnsafe[T any](d *Data, p *schema.Partition, name string, read func(*partition.Partition) (T, error)) (v T, ok bool, err error) {
+	if !d.cfg.UnsafeStaleReads {
+		return v, false, nil
+	}
+	r, ok := d.cfg.Groups.Replica(p.ID)
+	if !ok {
+		return v, false, nil
+	}
+	if v, err = read(r.Partition()); err != nil {
+		err = clientError(fmt.Errorf("dataplane: unsafe %s on partition %d: %w", name, p.ID, err))
+	}
+	return v, true, err
 }
 
 // readReady prepares a read: a consistent one waits for ReadIndex; an

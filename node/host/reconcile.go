@@ -254,6 +254,20 @@ type Status struct {
 	Snapshot uint64   `json:"snapshotIndex"`
 	Voters   []string `json:"voters"`
 	Problems string   `json:"error,omitempty"`
+	// LogAppends is how many times the group's Raft log store wrote
+	// since the group opened on this node (one fsync each); LogEntries is
+	// how many entries those writes stored.
+	LogAppends uint64 `json:"logAppends"`
+	LogEntries uint64 `json:"logEntries"`
+}
+
+// EntriesPerAppend is how many log entries shared one log store write
+// (one fsync) on average; 0 before the first write.
+func (s Status) EntriesPerAppend() float64 {
+	if s.LogAppends == 0 {
+		return 0
+	}
+	return float64(s.LogEntries) / float64(s.LogAppends)
 }
 
 // GroupStatus describes g.
@@ -261,7 +275,8 @@ func GroupStatus(id, table string, g *replication.Group) Status {
 	st := g.Stats()
 	leader, _ := g.Leader()
 	s := Status{ID: id, Table: table, State: stateName(st.State), Leader: string(leader), Term: st.Term,
-		Last: st.LastIndex, Commit: st.CommitIndex, Applied: st.AppliedIndex, Snapshot: g.SnapshotIndex(), Voters: []string{}}
+		Last: st.LastIndex, Commit: st.CommitIndex, Applied: st.AppliedIndex, Snapshot: g.SnapshotIndex(), Voters: []string{},
+		LogAppends: st.LogAppends, LogEntries: st.LogEntries}
 	first, ferr := g.FirstIndex()
 	s.First = first
 	servers, err := g.Configuration()

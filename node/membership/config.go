@@ -46,6 +46,12 @@ type Config struct {
 	// taken by a process at a different address (a restarted node whose
 	// address changed).
 	DeadNodeReclaimTime time.Duration
+	// DialMap is a test facility: every gossip packet and stream this node
+	// sends to a host:port key (as peers advertise it, or as given to
+	// Join) goes to the mapped host:port instead, e.g. a fault-injecting
+	// proxy. Addresses advertised and gossiped stay the real ones; nil
+	// sends everything where it is addressed.
+	DialMap map[string]string
 }
 
 // DefaultConfig returns memberlist's LAN timings with a 30s dead-node
@@ -89,6 +95,14 @@ func (c Config) Validate() error {
 	} {
 		if d.v < 0 {
 			return fmt.Errorf("membership: Config.%s %v is negative", d.field, d.v)
+		}
+	}
+	for from, to := range c.DialMap {
+		if _, _, err := splitHostPort("DialMap key", from); err != nil {
+			return err
+		}
+		if _, _, err := splitHostPort("DialMap["+from+"]", to); err != nil {
+			return err
 		}
 	}
 	if c.SuspicionMult < 0 {

@@ -16,6 +16,11 @@
 // gossiping a "leaving" mark in the node metadata; when that mark did not
 // reach a peer before the leave did, the peer reports StateDead.
 //
+// Config.DialMap is a test facility: when set, memberlist's network
+// transport is wrapped so that every outgoing packet and stream to a
+// mapped address goes to its replacement (a fault-injecting proxy), while
+// the addresses gossiped stay the real ones.
+//
 // A Membership is safe for concurrent use. Shutdown may be called any
 // number of times from any goroutine. Subscriber channels are fed by one
 // goroutine per subscriber and never block memberlist's own goroutines.

@@ -92,8 +92,18 @@ func New(cfg Config) (*Membership, error) {
 	mc.Logger = newStdLogger(m.logger.WithGroup("memberlist"))
 	mc.Delegate = metaDelegate{m: m}
 	mc.Events = eventDelegate{m: m}
+	if len(cfg.DialMap) > 0 {
+		tr, err := newDialMapTransport(mc, cfg.DialMap, mc.Logger)
+		if err != nil {
+			return nil, err
+		}
+		mc.Transport = tr
+	}
 	ml, err := memberlist.Create(mc)
 	if err != nil {
+		if mc.Transport != nil {
+			_ = mc.Transport.Shutdown()
+		}
 		return nil, fmt.Errorf("membership: start gossip on %s: %w", cfg.BindAddr, err)
 	}
 	m.ml = ml

@@ -145,6 +145,8 @@ func TestConfigValidate(t *testing.T) {
 		{"negative probe interval", func(c *Config) { c.ProbeInterval = -time.Second }, "Config.ProbeInterval -1s"},
 		{"negative suspicion", func(c *Config) { c.SuspicionMult = -1 }, "SuspicionMult -1"},
 		{"probe timeout over interval", func(c *Config) { c.ProbeTimeout = 2 * c.ProbeInterval }, "exceeds Config.ProbeInterval"},
+		{"bad dial map target", func(c *Config) { c.DialMap = map[string]string{"127.0.0.1:1": "nowhere"} }, "Config.DialMap[127.0.0.1:1]"},
+		{"bad dial map key", func(c *Config) { c.DialMap = map[string]string{"nowhere": "127.0.0.1:1"} }, "Config.DialMap key"},
 		{"meta too large", func(c *Config) { c.Meta.Zone = strings.Repeat("z", 500) }, "over the 512-byte limit"},
 	}
 	for _, tt := range tests {

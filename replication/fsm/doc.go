@@ -10,13 +10,15 @@
 // ApplyBatch reads no clock and no randomness: its results are a pure
 // function of the stored state and the entries. A malformed command entry
 // yields an error result for that entry only, identically on every replica.
-// A storage failure is returned as the result of every entry of the batch
-// and is fatal for the replica: its state can no longer be trusted to match
-// the log, so the owner must stop serving it (Failed reports it) and
-// rebuild it from a snapshot.
+// A batch the partition cannot apply (a storage failure) makes ApplyBatch
+// panic: raft would count its entries as applied, so carrying on would
+// leave the replica diverged from the log for good. The process stops, and
+// on restart raft replays every entry above the partition's applied index,
+// which is stored in the same batch as the items. Pebble itself panics (or
+// calls its Logger's Fatalf) when a write-ahead-log write or sync fails.
 //
 // Concurrency: raft calls ApplyBatch, Snapshot and Restore from one
-// goroutine; AppliedIndex, WaitApplied and Failed may be called from any
+// goroutine; AppliedIndex and WaitApplied may be called from any
 // goroutine at any time, and FSMSnapshot.Persist runs concurrently with
 // ApplyBatch.
 package fsm

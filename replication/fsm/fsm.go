@@ -11,10 +11,6 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// ErrFailed is returned by WaitApplied, and wrapped in the results of
-// ApplyBatch, once the partition's storage has failed.
-var ErrFailed = errors.New("fsm: partition storage failed")
-
 // PartitionFSM is the raft state machine of one partition replica.
 type PartitionFSM struct {
 	p *partition.Partition
@@ -22,7 +18,6 @@ type PartitionFSM struct {
 	mu      sync.Mutex
 	applied uint64        // last log index covered: commands and configuration entries
 	notify  chan struct{} // closed and replaced whenever applied advances
-	failed  error
 }
 
 var _ raft.BatchingFSM = (*PartitionFSM)(nil)
@@ -40,18 +35,19 @@ func (f *PartitionFSM) Partition() *partition.Partition { return f.p }
 // ApplyBatch applies committed entries in one storage batch and returns, per
 // log, a partition.Result for a command, an error wrapping
 // partition.ErrBadCommand for a malformed command, or nil for a
-// configuration entry. On a storage failure every result is that error.
+// configuration entry.
+//
+// It panics when the partition cannot apply the batch (a storage failure):
+// raft would count the entries as applied, so returning would leave this
+// replica without them for good. The process stops instead, and on restart
+// raft replays every entry above the partition's applied index.
 func (f *PartitionFSM) ApplyBatch(logs []*raft.Log) []any {
 	out := make([]any, len(logs))
 	entries, slots := decodeEntries(logs, out)
-	if err := f.failure(); err != nil {
-		return fill(out, err)
-	}
 	results, err := f.p.ApplyEntries(entries)
 	if err != nil {
-		err = fmt.Errorf("%w: %w", ErrFailed, err)
-		f.fail(err)
-		return fill(out, err)
+		panic(fmt.Sprintf("fsm: cannot apply log indexes %d-%d, stopping the replica: %v",
+			logs[0].Index, logs[len(logs)-1].Index, err))
 	}
 	for i, r := range results {
 		out[slots[i]] = r
@@ -82,13 +78,6 @@ func decodeEntries(logs []*raft.Log, out []any) ([]partition.Entry, []int) {
 	return entries, slots
 }
 
-func fill(out []any, err error) []any {
-	for i := range out {
-		out[i] = err
-	}
-	return out
-}
-
 // Apply applies one entry; raft uses ApplyBatch, this completes raft.FSM.
 func (f *PartitionFSM) Apply(l *raft.Log) any {
 	return f.ApplyBatch([]*raft.Log{l})[0]
@@ -112,7 +101,6 @@ func (f *PartitionFSM) Restore(rc io.ReadCloser) error {
 	}
 	f.mu.Lock()
 	f.applied = f.p.AppliedIndex()
-	f.failed = nil
 	f.wake()
 	f.mu.Unlock()
 	return nil
@@ -127,16 +115,13 @@ func (f *PartitionFSM) AppliedIndex() uint64 {
 	return f.applied
 }
 
-// WaitApplied blocks until AppliedIndex is at least index, the context is
-// done or the storage has failed.
+// WaitApplied blocks until AppliedIndex is at least index or the context
+// is done.
 func (f *PartitionFSM) WaitApplied(ctx context.Context, index uint64) error {
 	for {
 		f.mu.Lock()
-		applied, failed, ch := f.applied, f.failed, f.notify
+		applied, ch := f.applied, f.notify
 		f.mu.Unlock()
-		if failed != nil {
-			return failed
-		}
 		if applied >= index {
 			return nil
 		}
@@ -146,22 +131,6 @@ func (f *PartitionFSM) WaitApplied(ctx context.Context, index uint64) error {
 			return fmt.Errorf("fsm: wait for index %d (applied %d): %w", index, applied, ctx.Err())
 		}
 	}
-}
-
-// Failed returns the storage failure that stopped the state machine, or nil.
-func (f *PartitionFSM) Failed() error { return f.failure() }
-
-func (f *PartitionFSM) failure() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.failed
-}
-
-func (f *PartitionFSM) fail(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failed = err
-	f.wake()
 }
 
 func (f *PartitionFSM) advance(index uint64) {

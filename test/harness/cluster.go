@@ -35,7 +35,19 @@ type ClusterOption func(*clusterConfig)
 
 type clusterConfig struct {
 	serveArgs    []string
+	nodeArgs     func(i int, all []NodeAddrs) []string
 	readyTimeout time.Duration
+}
+
+// NodeAddrs are the addresses a cluster node listens on.
+type NodeAddrs struct{ HTTP, GRPC, Gossip string }
+
+// WithNodeArgs appends args(i, all) to node i's `flotilla serve` command
+// line, where all[j] holds the addresses of node j+1 (every node of the
+// cluster, and for AddNode the new node too), e.g. to point node i's
+// --peer-dial-map at proxies in front of the others.
+func WithNodeArgs(args func(i int, all []NodeAddrs) []string) ClusterOption {
+	return func(c *clusterConfig) { c.nodeArgs = args }
 }
 
 // WithServeArgs appends args to every node's `flotilla serve` command line.
@@ -103,6 +115,13 @@ func (c *Cluster) configure(s *Server, i int, join []string) {
 	c.t.Helper()
 	s.args = append([]string{"--node-id", "n" + strconv.Itoa(i), "--join", strings.Join(join, ","),
 		"--bootstrap-expect", strconv.Itoa(c.expect)}, c.cfg.serveArgs...)
+	if c.cfg.nodeArgs != nil {
+		all := make([]NodeAddrs, len(c.nodes))
+		for j, n := range c.nodes {
+			all[j] = NodeAddrs{HTTP: n.Addr, GRPC: n.GRPCAddr, Gossip: n.GossipAddr}
+		}
+		s.args = append(s.args, c.cfg.nodeArgs(i, all)...)
+	}
 	path := filepath.Join(c.logDir, fmt.Sprintf("n%d.log", i))
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -125,8 +144,8 @@ func (c *Cluster) AddNode() int {
 	}
 	s := &Server{t: c.t, DataDir: c.t.TempDir(), fixedAddrs: true, readyTimeout: c.cfg.readyTimeout,
 		Addr: c.ports.tcp(), GRPCAddr: c.ports.tcp(), GossipAddr: c.ports.tcpUDP()}
-	c.configure(s, len(c.nodes)+1, join)
 	c.nodes = append(c.nodes, s)
+	c.configure(s, len(c.nodes), join)
 	s.launch()
 	s.WaitReady(c.cfg.readyTimeout)
 	return len(c.nodes)

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/flotilla-db/flotilla/cmd/flotilla/ycsb"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(os.Stderr, "compare: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// settings are the comparison's parameters.
+type settings struct {
+	bins      binaries
+	targets   []string
+	workloads []string
+	rounds    int
+	records   int64
+	itemSize  int
+	clients   int
+	duration  time.Duration
+	workDir   string
+	quiet     bool // no progress bars
+}
+
+func parseSettings(args []string, getenv func(string) string, stderr io.Writer) (*settings, error) {
+	s := &settings{}
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&s.bins.flotilla, "flotilla", "bin/flotilla", "flotilla binary")
+	fs.StringVar(&s.bins.nullserver, "nullserver", "bin/flotilla-nullserver", "test/bench/nullserver binary")
+	fs.StringVar(&s.bins.dynalite, "dynalite", "", "dynalite executable (its npm bin script)")
+	targets := fs.String("targets", envOr(getenv, "BENCH_TARGETS", strings.Join(targetNames, ",")), "targets in the order of odd rounds ($BENCH_TARGETS)")
+	workloads := fs.String("workloads", envOr(getenv, "BENCH_WORKLOADS", "a,c"), "YCSB workloads to run on each target, in order ($BENCH_WORKLOADS; not e)")
+	duration := fs.String("duration", envOr(getenv, "BENCH_DURATION", "20s"), "length of each workload run ($BENCH_DURATION)")
+	fs.IntVar(&s.rounds, "rounds", 2, "rounds; even ones visit the targets in reverse order")
+	fs.Int64Var(&s.records, "records", 10000, "records loaded into each target")
+	fs.IntVar(&s.itemSize, "item-size", 1024, "approximate bytes per record")
+	fs.IntVar(&s.clients, "clients", 16, "concurrent clients")
+	fs.StringVar(&s.workDir, "work-dir", "", "directory for data and logs (default: a new temporary one, removed afterwards)")
+	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if s.duration, err = time.ParseDuration(*duration); err != nil || s.duration <= 0 {
+		return nil, fmt.Errorf("duration %q is not a positive duration", *duration)
+	}
+	s.targets = splitList(*targets)
+	s.workloads = splitList(*workloads)
+	return s, s.check()
+}
+
+func (s *settings) check() error {
+	for _, t := range s.targets {
+		if !slices.Contains(targetNames, t) {
+			return fmt.Errorf("unknown target %q (want %s)", t, strings.Join(targetNames, ", "))
+		}
+		if t == "dynalite" && s.bins.dynalite == "" {
+			return errors.New("target dynalite needs --dynalite")
+		}
+	}
+	for _, w := range s.workloads {
+		wl, err := ycsb.WorkloadByName(w)
+		if err != nil {
+			return err
+		}
+		if wl.Ranged {
+			return errors.New("workload e needs a table of its own; compare runs a, b, c, d and f")
+		}
+	}
+	switch {
+	case len(s.targets) == 0 || len(s.workloads) == 0:
+		return errors.New("no targets or no workloads")
+	case s.rounds < 1 || s.records < 1 || s.clients < 1 || s.itemSize < 0:
+		return fmt.Errorf("rounds %d, records %d, clients %d and item size %d must be positive", s.rounds, s.records, s.clients, s.itemSize)
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// run compares the targets and prints the table. Every server it started
+// is stopped when it returns.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	s, err := parseSettings(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if s.workDir == "" {
+		if s.workDir, err = os.MkdirTemp("", "flotilla-compare-"); err != nil {
+			return fmt.Errorf("work dir: %w", err)
+		}
+		defer os.RemoveAll(s.workDir)
+	}
+	f := &fleet{dir: s.workDir}
+	defer f.stopAll(10 * time.Second)
+	fmt.Fprintf(stdout, "%d rounds of targets %s; workloads %s, %v each; %d records of ~%d bytes; %d clients\n",
+		s.rounds, strings.Join(s.targets, ","), strings.Join(s.workloads, ","), s.duration, s.records, s.itemSize, s.clients)
+	var results []result
+	for round := 1; round <= s.rounds; round++ {
+		order := slices.Clone(s.targets)
+		if round%2 == 0 {
+			slices.Reverse(order)
+		}
+		for _, t := range order {
+			rs, err := s.runTarget(ctx, f, t, round, stdout, stderr)
+			results = append(results, rs...)
+			if err != nil {
+				return fmt.Errorf("round %d, %s: %w", round, t, err)
+			}
+		}
+	}
+	fmt.Fprintln(stdout)
+	printTable(stdout, summarize(results, s.targets, s.workloads), s.targets, s.workloads)
+	return nil
+}
+
+// runTarget starts target, loads it, runs every workload and stops it.
+func (s *settings) runTarget(ctx context.Context, f *fleet, target string, round int, stdout, stderr io.Writer) ([]result, error) {
+	defer f.stopAll(10 * time.Second)
+	srv, err := launch(ctx, target, s.bins, f, filepath.Join(s.workDir, fmt.Sprintf("round%d-%s", round, target)))
+	if err != nil {
+		return nil, err
+	}
+	clients := make([]*dynamodb.Client, len(srv.endpoints))
+	for i, e := range srv.endpoints {
+		clients[i] = ycsb.NewClient(e, (s.clients+len(srv.endpoints)-1)/len(srv.endpoints))
+	}
+	first, _ := ycsb.WorkloadByName(s.workloads[0])
+	table := ycsb.NewTable("usertable", first, 1, false, clients)
+	if err := table.Create(ctx); err != nil {
+		return nil, err
+	}
+	load, err := ycsb.Load(ctx, s.config(first, stderr), table.Store)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	fmt.Fprintf(stdout, "round %d %-8s load: %d records, %.0f records/s\n", round, target, load.Records, load.Throughput())
+	var results []result
+	for _, name := range s.workloads {
+		w, _ := ycsb.WorkloadByName(name)
+		r, err := s.measure(ctx, srv, table, w, stderr)
+		if err != nil {
+			return results, err
+		}
+		r.target, r.round = target, round
+		results = append(results, r)
+		fmt.Fprintf(stdout, "round %d %-8s %s: %8.0f ops/s, p99 %v, server CPU %.1f µs/op, writes/fsync %s, %d errors\n",
+			round, target, name, r.opsPerS, r.p99.Round(10*time.Microsecond), float64(r.cpu)/float64(time.Microsecond)/max(float64(r.ops), 1),
+			perSyncOf(r), r.errors)
+	}
+	return results, nil
+}
+
+func perSyncOf(r result) string {
+	if !r.flotilla {
+		return "-"
+	}
+	return r.log.perSync()
+}
+
+func (s *settings) config(w ycsb.Workload, stderr io.Writer) ycsb.Config {
+	cfg := ycsb.Config{Workload: w, Records: s.records, Duration: s.duration, Clients: s.clients, ItemSize: s.itemSize,
+		MaxScan: 100, Seed: 1}
+	if !s.quiet {
+		cfg.Progress, cfg.ProgressTTY = stderr, isTerminal(stderr)
+	}
+	return cfg
+}
+
+// measure runs one workload and reads the server's CPU time and log
+// counters around it.
+func (s *settings) measure(ctx context.Context, srv *server, table *ycsb.Table, w ycsb.Workload, stderr io.Writer) (result, error) {
+	r := result{workload: w.Name, flotilla: srv.flotilla}
+	log0, err := srv.logCounters(ctx)
+	if err != nil {
+		return r, err
+	}
+	cpu0, err := cpuOf(srv.procs)
+	if err != nil {
+		return r, err
+	}
+	rep, err := ycsb.Run(ctx, s.config(w, stderr), table.Store)
+	if err != nil {
+		return r, fmt.Errorf("run %s: %w", w.Name, err)
+	}
+	cpu1, err := cpuOf(srv.procs)
+	if err != nil {
+		return r, err
+	}
+	log1, err := srv.logCounters(ctx)
+	if err != nil {
+		return r, err
+	}
+	if err := srv.checkAlive(); err != nil {
+		return r, err
+	}
+	r.ops, r.errors, r.opsPerS = rep.Count(), rep.Errors(), rep.Throughput()
+	r.p99 = rep.Total().Quantile(0.99)
+	r.cpu = cpu1 - cpu0
+	r.log = log1.sub(log0)
+	if r.errors > 0 {
+		fmt.Fprintf(stderr, "compare: %d errors, first: %v\n", r.errors, rep.FirstErr())
+	}
+	return r, nil
+}
+
+// logCounters reads a flotilla target's Raft log counters.
+func (s *server) logCounters(ctx context.Context) (logCounters, error) {
+	if !s.flotilla {
+		return logCounters{}, nil
+	}
+	return readLogCounters(ctx, s.endpoints)
+}
+
+// isTerminal reports whether w is a character device, such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
