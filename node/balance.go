@@ -21,6 +21,11 @@ const balanceEvery = 3
 // settles instead of moving back and forth.
 const leaderSlack = 0
 
+// transferBackoff is how long the balancer leaves a group alone after a
+// failed leadership transfer of it: Raft refuses writes while a transfer
+// is in progress, so failing transfers must not follow one another.
+const transferBackoff = 30 * time.Second
+
 // groupView is one partition group as the leader balancer sees it.
 type groupView struct {
 	id     uint64
@@ -95,6 +100,13 @@ func (n *Node) balanceLeaders(ctx context.Context) {
 		replicas[r.ID()] = r
 		groups = append(groups, viewOf(r, want))
 	}
+	now := time.Now()
+	for id, at := range n.transferFailedAt {
+		if now.Sub(at) > transferBackoff {
+			delete(n.transferFailedAt, id)
+		}
+	}
+	groups = slices.DeleteFunc(groups, func(g groupView) bool { _, recent := n.transferFailedAt[g.id]; return recent })
 	m, ok := planLeaderMove(n.meta.NodeID, groups, alive, total)
 	if !ok {
 		return
@@ -107,7 +119,15 @@ func (n *Node) balanceLeaders(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 10*n.cfg.Raft.HeartbeatTimeout)
 	defer cancel()
 	err := g.TransferLeadership(ctx, raft.ServerID(m.to), addr)
-	n.log.Info("transferred partition leadership", "partition", m.group, "to", m.to, "err", err)
+	if err != nil {
+		if n.transferFailedAt == nil {
+			n.transferFailedAt = map[uint64]time.Time{}
+		}
+		n.transferFailedAt[m.group] = time.Now()
+		n.log.Warn("partition leadership transfer failed", "partition", m.group, "to", m.to, "err", err)
+		return
+	}
+	n.log.Info("transferred partition leadership", "partition", m.group, "to", m.to)
 }
 
 // desiredReplicas maps every partition of the tables not being deleted to
@@ -136,7 +156,8 @@ func viewOf(r *host.Replica, want []string) groupView {
 		return v
 	}
 	for _, s := range servers {
-		if s.Suffrage == raft.Voter && slices.Contains(want, string(s.ID)) {
+		// A voter the leader cannot reach is no transfer target.
+		if s.Suffrage == raft.Voter && slices.Contains(want, string(s.ID)) && !r.Group().PeerFailing(s.ID) {
 			v.voters = append(v.voters, string(s.ID))
 		}
 	}

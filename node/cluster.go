@@ -84,7 +84,30 @@ func (n *Node) joinGossip() error {
 			}
 		})
 	}
+	n.goFunc(n.rejoinLoop)
 	return nil
+}
+
+// rejoinInterval is how often a node that sees dead members tries to
+// reach them again.
+const rejoinInterval = 5 * time.Second
+
+// rejoinLoop contacts dead members and the --join addresses every
+// rejoinInterval while any member is dead, so that the two sides of a
+// healed network partition merge again (see membership.Rejoin).
+func (n *Node) rejoinLoop(ctx context.Context) {
+	t := time.NewTicker(rejoinInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n.members.HasDead() {
+			n.members.Rejoin(n.cfg.Join)
+		}
+	}
 }
 
 // leaveGossip tells peers this node leaves, when there are any.

@@ -47,6 +47,10 @@ type Config struct {
 	ReconcileInterval time.Duration
 	// Raft holds the timings of every Raft group on the node.
 	Raft RaftConfig
+	// RaftLogStore is where the node's Raft groups keep their logs:
+	// RaftLogBolt (the default, also for "") or RaftLogPebble. A data
+	// directory keeps the store it was created with.
+	RaftLogStore string
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
 
@@ -148,6 +152,7 @@ func DefaultConfig() Config {
 		DeadNodeTimeout:           60 * time.Second,
 		ReconcileInterval:         time.Second,
 		Raft:                      DefaultRaftConfig(),
+		RaftLogStore:              RaftLogBolt,
 	}
 }
 
@@ -192,6 +197,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("node: Config.DeadNodeTimeout %v is not positive", c.DeadNodeTimeout)
 	case c.ReconcileInterval <= 0:
 		return fmt.Errorf("node: Config.ReconcileInterval %v is not positive", c.ReconcileInterval)
+	}
+	if err := validRaftLogStore(c.RaftLogStore); err != nil {
+		return err
 	}
 	return c.Raft.Validate()
 }

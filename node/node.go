@@ -40,7 +40,12 @@ type Node struct {
 	log  *slog.Logger
 	meta meta
 
+	// transferFailedAt holds, per partition group, when this node's last
+	// leadership transfer of it failed; the balancing loop owns it.
+	transferFailedAt map[uint64]time.Time
+
 	db       *pebble.DB
+	raftLog  *raftLog    // with Config.RaftLogStore RaftLogPebble; else nil
 	faults   *faultfs.FS // the store's filesystem with Config.FaultInjection; else nil
 	grpcLn   net.Listener
 	grpcAddr string // advertised
@@ -101,7 +106,7 @@ func (n *Node) open() error {
 	if n.db, err = openStore(n.cfg.DataDir, n.storeFS(), n.log); err != nil {
 		return err
 	}
-	steps := []func() error{n.listen, n.openHost, n.openCatalog, n.openData, n.bindHTTP, n.startGRPC, n.joinGossip}
+	steps := []func() error{n.openRaftLog, n.listen, n.openHost, n.openCatalog, n.openData, n.bindHTTP, n.startGRPC, n.joinGossip}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -138,7 +143,7 @@ func (n *Node) openHost() error {
 		DB:            n.db,
 		Transports:    n.tr,
 		Directory:     directory{n},
-		Raft:          n.cfg.Raft.replication(),
+		Raft:          n.groupConfig(),
 		ReleaseAfter:  10 * n.cfg.Raft.HeartbeatTimeout,
 		ChangeTimeout: 10 * n.cfg.Raft.HeartbeatTimeout,
 		Logger:        n.log,
@@ -322,6 +327,7 @@ func (n *Node) shutdown() error {
 	if n.members != nil {
 		errs = append(errs, n.members.Shutdown())
 	}
+	errs = append(errs, n.raftLog.close())
 	if n.db != nil {
 		if err := n.db.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("node: close store: %w", err))

@@ -13,6 +13,8 @@ type Status struct {
 	Ready   bool           `json:"ready"`
 	Members []MemberStatus `json:"members"`
 	Groups  []host.Status  `json:"groups"`
+	// RaftLog is the shared Raft log store (--raft-log-store pebble).
+	RaftLog *RaftLogStatus `json:"raftLog,omitempty"`
 }
 
 // MemberStatus is one cluster member as this node sees it.
@@ -27,7 +29,8 @@ type MemberStatus struct {
 // Status describes the node: its members and the groups it hosts, the
 // catalog first.
 func (n *Node) Status() Status {
-	s := Status{NodeID: n.meta.NodeID, Ready: n.serving.Load() && n.catalogOK.Load(), Members: []MemberStatus{}}
+	s := Status{NodeID: n.meta.NodeID, Ready: n.serving.Load() && n.catalogOK.Load(), Members: []MemberStatus{},
+		RaftLog: n.raftLog.status()}
 	if n.members != nil {
 		for _, m := range n.members.Members() {
 			s.Members = append(s.Members, MemberStatus{ID: m.NodeID, State: m.State.String(),

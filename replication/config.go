@@ -23,8 +23,12 @@ type FSM interface {
 type Config struct {
 	// ID names the group: a partition id in decimal or "catalog".
 	ID string
-	// Dir holds the group's raft-boltdb file and snapshots.
+	// Dir holds the group's snapshots and, without LogStores, its
+	// raft-boltdb file.
 	Dir string
+	// LogStores, when set, holds the group's log and stable store in a
+	// store shared by the node's groups instead of a file in Dir.
+	LogStores LogStores
 	// LocalID and LocalAddr are this node's id and transport address.
 	LocalID   raft.ServerID
 	LocalAddr raft.ServerAddress

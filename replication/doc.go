@@ -7,7 +7,9 @@
 // bootstraps brand-new groups and changes their membership. The state
 // machine (Config.FSM, e.g. fsm.PartitionFSM), the transport shared by a
 // node's groups and the decision of which groups a node hosts belong to the
-// caller.
+// caller. With Config.LogStores set (package pebblelog), the log and
+// stable store live in a store shared by the node's groups instead of the
+// raft-boltdb file; Remove deletes the group's part of it.
 //
 // Because the FSM persists its applied index with its data, a restarting
 // group does not restore its latest snapshot when the FSM already holds

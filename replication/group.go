@@ -29,6 +29,7 @@ type Group struct {
 	raft  *raft.Raft
 	store *countingStore
 	reads *readIndexer
+	peers *peerWatch
 
 	wg           sync.WaitGroup // goroutines started by the group
 	closed       chan struct{}  // closed when Shutdown starts
@@ -51,11 +52,11 @@ func Open(cfg Config) (*Group, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("replication: group %s: %w", cfg.ID, err)
 	}
-	bolt, err := raftboltdb.New(raftboltdb.Options{Path: filepath.Join(cfg.Dir, logFile), BoltOptions: boltOptions()})
+	logs, err := openLogStore(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("replication: group %s: open log store: %w", cfg.ID, err)
 	}
-	store := &countingStore{BoltStore: bolt}
+	store := &countingStore{LogStore: logs}
 	g := &Group{cfg: cfg, log: logger, store: store, closed: make(chan struct{})}
 	if err := g.start(); err != nil {
 		store.Close()
@@ -63,6 +64,24 @@ func Open(cfg Config) (*Group, error) {
 	}
 	g.reads = newReadIndexer(g)
 	return g, nil
+}
+
+// openLogStore opens the group's log store: in cfg.LogStores when set,
+// else in a raft-boltdb file in cfg.Dir. A group whose log is in a bolt
+// file does not open in a shared store, where its log would be empty.
+func openLogStore(cfg Config) (LogStore, error) {
+	path := filepath.Join(cfg.Dir, logFile)
+	if cfg.LogStores == nil {
+		bolt, err := raftboltdb.New(raftboltdb.Options{Path: path, BoltOptions: boltOptions()})
+		if err != nil {
+			return nil, err
+		}
+		return bolt, nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("%s holds this group's log; it cannot move to another log store", path)
+	}
+	return cfg.LogStores.Open(cfg.ID)
 }
 
 // boltOptions tunes the log's bbolt file for appends: the free page list
@@ -93,6 +112,7 @@ func (g *Group) start() error {
 	if err != nil {
 		return fmt.Errorf("replication: group %s: start raft: %w", g.cfg.ID, err)
 	}
+	g.watchPeers()
 	return nil
 }
 
@@ -242,9 +262,11 @@ type Stats struct {
 	CommitIndex  uint64
 	AppliedIndex uint64 // the FSM's
 	// LogAppends counts the log store's writes since the group opened:
-	// each is one transaction and one fsync. LogEntries counts the
-	// entries they stored; LogEntries/LogAppends is how many entries
-	// shared an fsync on average.
+	// each is one transaction and one fsync in raft-boltdb, one synced
+	// batch in a shared store (Config.LogStores), where batches of
+	// several groups may share an fsync. LogEntries counts the entries
+	// they stored; LogEntries/LogAppends is how many entries shared a
+	// write on average.
 	LogAppends uint64
 	LogEntries uint64
 }
@@ -302,10 +324,16 @@ func (g *Group) Shutdown() error {
 	return g.shutdownErr
 }
 
-// Remove shuts the group down and deletes its directory, for a replica
-// moved to another node. The FSM's data are the caller's to drop.
+// Remove shuts the group down and deletes its directory and, in a shared
+// log store, its log, for a replica moved to another node. The FSM's data
+// are the caller's to drop.
 func (g *Group) Remove() error {
 	err := g.Shutdown()
+	if g.cfg.LogStores != nil {
+		if dropErr := g.cfg.LogStores.Drop(g.cfg.ID); dropErr != nil {
+			err = errors.Join(err, fmt.Errorf("replication: group %s: remove log: %w", g.cfg.ID, dropErr))
+		}
+	}
 	if rmErr := os.RemoveAll(g.cfg.Dir); rmErr != nil {
 		err = errors.Join(err, fmt.Errorf("replication: group %s: remove: %w", g.cfg.ID, rmErr))
 	}

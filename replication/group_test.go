@@ -256,7 +256,7 @@ func TestReconfiguration(t *testing.T) {
 		t.Fatalf("Remove: %v", err)
 	}
 	removed.up = false
-	removed.db.Close()
+	c.closeDBs(removed)
 	c.apply(putCmd("after", "2"))
 	if items := strings.Count(c.converged(), "\n"); items != 2 {
 		t.Fatalf("replicas hold %d items, want 2", items)

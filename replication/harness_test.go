@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"github.com/flotilla-db/flotilla/partition/schema"
 	"github.com/flotilla-db/flotilla/replication"
 	"github.com/flotilla-db/flotilla/replication/fsm"
+	"github.com/flotilla-db/flotilla/replication/pebblelog"
 	"github.com/hashicorp/raft"
 )
 
@@ -48,7 +50,16 @@ type node struct {
 	trans *raft.InmemTransport
 	group *replication.Group
 	up    bool
+	// logDB and logs are the node's shared log store when the test runs
+	// on the Pebble log store (raftLogEnv); else nil.
+	logDB *pebble.DB
+	logs  *pebblelog.Stores
 }
+
+// raftLogEnv set to "pebble" makes the test's nodes keep their raft logs
+// in a shared Pebble log store (package pebblelog) rather than in
+// raft-boltdb files. Tests set it with t.Setenv.
+const raftLogEnv = "FLOTILLA_TEST_RAFT_LOG"
 
 // cluster is a set of nodes connected by in-memory transports.
 type cluster struct {
@@ -97,6 +108,13 @@ func (c *cluster) addNode() *node {
 // start opens nd's Pebble and group from its directory and connects its
 // transport to every other node.
 func (c *cluster) start(nd *node) {
+	if err := c.open(nd); err != nil {
+		c.t.Fatalf("Open: %v", err)
+	}
+}
+
+// open is start returning replication.Open's error.
+func (c *cluster) open(nd *node) error {
 	t := c.t
 	db, err := pebble.Open(filepath.Join(nd.dir, "store"), &pebble.Options{FS: nd.fs, Logger: quietPebble{t}})
 	if err != nil {
@@ -113,10 +131,42 @@ func (c *cluster) start(nd *node) {
 	cfg.ID = fmt.Sprint(partitionID)
 	cfg.Dir = filepath.Join(nd.dir, "raft", cfg.ID)
 	cfg.LocalID, cfg.LocalAddr, cfg.Transport, cfg.FSM = nd.id, nd.addr, trans, nd.fsm
+	if os.Getenv(raftLogEnv) == "pebble" {
+		c.openLogStore(nd)
+		cfg.LogStores = replication.PebbleLogStores(nd.logs)
+	}
 	if nd.group, err = replication.Open(cfg); err != nil {
-		t.Fatalf("Open: %v", err)
+		c.closeDBs(nd)
+		return err
 	}
 	nd.up = true
+	return nil
+}
+
+// openLogStore opens nd's shared log store unless it is open.
+func (c *cluster) openLogStore(nd *node) {
+	if nd.logDB != nil {
+		return
+	}
+	db, err := pebblelog.OpenDB(filepath.Join(nd.dir, "raftlog"), nd.fs, quietPebble{c.t})
+	if err != nil {
+		c.t.Fatalf("open log store: %v", err)
+	}
+	nd.logDB, nd.logs = db, pebblelog.New(db)
+}
+
+// closeDBs closes nd's Pebble databases that are open.
+func (c *cluster) closeDBs(nd *node) {
+	for _, db := range []**pebble.DB{&nd.db, &nd.logDB} {
+		if *db == nil {
+			continue
+		}
+		if err := (*db).Close(); err != nil {
+			c.t.Errorf("close pebble of %s: %v", nd.id, err)
+		}
+		*db = nil
+	}
+	nd.logs = nil
 }
 
 func (c *cluster) connect(nd *node) {
@@ -143,14 +193,15 @@ func (c *cluster) stop(nd *node) {
 			o.trans.Disconnect(nd.addr)
 		}
 	}
-	if err := nd.db.Close(); err != nil {
-		c.t.Errorf("close pebble of %s: %v", nd.id, err)
-	}
+	c.closeDBs(nd)
 }
 
+// shutdown stops every node and closes the databases of nodes that tests
+// took down themselves.
 func (c *cluster) shutdown() {
 	for _, nd := range c.nodes {
 		c.stop(nd)
+		c.closeDBs(nd)
 	}
 }
 

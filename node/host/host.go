@@ -188,8 +188,8 @@ func (h *Host) open(t *schema.Table, p *schema.Partition) (*Replica, error) {
 	return &Replica{id: p.ID, table: t.Name, key: t.Key, group: g, fsm: f, single: single, leaderSeen: time.Now()}, nil
 }
 
-// drop deletes what this node holds of partition id: its raft directory
-// and its items. The replica's group must be shut down.
+// drop deletes what this node holds of partition id: its raft directory,
+// its log in a shared log store and its items. The replica's group must be shut down.
 func (h *Host) drop(id uint64, part *partition.Partition) error {
 	if part == nil {
 		var err error
@@ -199,6 +199,11 @@ func (h *Host) drop(id uint64, part *partition.Partition) error {
 	}
 	if err := part.Drop(); err != nil {
 		return fmt.Errorf("host: drop partition %d: %w", id, err)
+	}
+	if ls := h.cfg.Raft.LogStores; ls != nil {
+		if err := ls.Drop(strconv.FormatUint(id, 10)); err != nil {
+			return fmt.Errorf("host: drop Raft log of partition %d: %w", id, err)
+		}
 	}
 	dir := filepath.Join(h.cfg.RaftDir, strconv.FormatUint(id, 10))
 	if err := os.RemoveAll(dir); err != nil {

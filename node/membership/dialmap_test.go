@@ -32,8 +32,28 @@ type forwarder struct {
 // startForwarder relays to target until the test ends.
 func startForwarder(t *testing.T, target string) *forwarder {
 	t.Helper()
-	f := &forwarder{target: target, open: map[net.Conn]struct{}{}}
-	f.tcp, f.udp = listenTCPUDP(t)
+	ln, pc := listenTCPUDP(t)
+	return runForwarder(t, target, ln, pc)
+}
+
+// restartForwarder relays to target again from the address of the
+// stopped forwarder old.
+func restartForwarder(t *testing.T, old *forwarder) *forwarder {
+	t.Helper()
+	ln, err := net.Listen("tcp", old.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := net.ListenPacket("udp", old.addr)
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	return runForwarder(t, old.target, ln, pc)
+}
+
+func runForwarder(t *testing.T, target string, ln net.Listener, pc net.PacketConn) *forwarder {
+	f := &forwarder{target: target, open: map[net.Conn]struct{}{}, tcp: ln, udp: pc}
 	f.addr = f.tcp.Addr().String()
 	f.wg.Add(2)
 	go f.acceptLoop()
@@ -198,5 +218,40 @@ func TestDialMapToDeadPortIsolates(t *testing.T) {
 	}
 	if err := errors.Join(wantCount(m1, 1), wantCount(m2, 1)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRejoinMergesAfterPartition cuts two nodes apart until each has
+// marked the other dead and stopped gossiping to it, restores the links,
+// and checks that Rejoin brings them back together.
+func TestRejoinMergesAfterPartition(t *testing.T) {
+	addr1, addr2 := freeGossipAddr(t), freeGossipAddr(t)
+	to1, to2 := startForwarder(t, addr1), startForwarder(t, addr2)
+	cfg1, cfg2 := fastConfig(t, "1", addr1), fastConfig(t, "2", addr2)
+	cfg1.DialMap = map[string]string{addr2: to2.addr}
+	cfg2.DialMap = map[string]string{addr1: to1.addr}
+	m1, m2 := start(t, cfg1), start(t, cfg2)
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := m1.Join(ctx, []string{addr2}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both alive", func() error { return errors.Join(wantCount(m1, 2), wantCount(m2, 2)) })
+	to1.stop()
+	to2.stop()
+	eventually(t, "both see the other dead", func() error {
+		return errors.Join(wantState(m1, "2", StateDead)(), wantState(m2, "1", StateDead)())
+	})
+	if !m1.HasDead() {
+		t.Fatal("HasDead is false with a dead member")
+	}
+	restartForwarder(t, to1)
+	restartForwarder(t, to2)
+	eventually(t, "merged after Rejoin", func() error {
+		m1.Rejoin(nil)
+		return errors.Join(wantCount(m1, 2), wantCount(m2, 2))
+	})
+	if m1.HasDead() || m2.HasDead() {
+		t.Fatal("a member is still dead after the merge")
 	}
 }

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -52,6 +55,8 @@ type Member struct {
 	Since time.Time
 	// leaving records the peer's "about to leave" mark.
 	leaving bool
+	// gossipAddr is the peer's gossip host:port as memberlist last knew it.
+	gossipAddr string
 }
 
 // Membership owns this node's memberlist instance and the table of
@@ -141,6 +146,41 @@ func (m *Membership) Join(ctx context.Context, addrs []string) error {
 		}
 		backoff = min(2*backoff, 2*time.Second)
 	}
+}
+
+// Rejoin contacts, once, the gossip addresses of the members this node
+// sees as dead (not those that left) plus extra, and reports how many
+// answered. memberlist stops gossiping to a node some time after marking it
+// dead, so after a network partition heals the sides would stay apart
+// without it; a node that is really gone just does not answer.
+func (m *Membership) Rejoin(extra []string) int {
+	m.mu.Lock()
+	addrs := slices.Clone(extra)
+	for _, mem := range m.members {
+		if mem.State == StateDead && mem.gossipAddr != "" {
+			addrs = append(addrs, mem.gossipAddr)
+		}
+	}
+	m.mu.Unlock()
+	if len(addrs) == 0 || m.isClosed() {
+		return 0
+	}
+	n, err := m.ml.Join(addrs)
+	m.logger.Debug("rejoin", "addrs", addrs, "answered", n, "err", err)
+	return n
+}
+
+// HasDead reports whether this node sees any member as dead (failed, not
+// left).
+func (m *Membership) HasDead() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, mem := range m.members {
+		if mem.State == StateDead {
+			return true
+		}
+	}
+	return false
 }
 
 // Members returns every node this node has heard of, itself included,
@@ -279,6 +319,7 @@ func (m *Membership) observe(kind EventKind, n *memberlist.Node) {
 	}
 	wasLeaving := mem.leaving
 	mem.Meta, mem.leaving = w.Meta, w.Leaving
+	mem.gossipAddr = net.JoinHostPort(n.Addr.String(), strconv.Itoa(int(n.Port)))
 	next := StateAlive
 	if kind == EventLeave {
 		next = StateDead

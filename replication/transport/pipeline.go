@@ -71,7 +71,14 @@ func (p *pipeline) AppendEntries(args *raft.AppendEntriesRequest, resp *raft.App
 		return nil, raft.ErrPipelineShutdown
 	default:
 	}
-	if err := p.stream.Send(appendEntriesRequestToPB(p.g.id, args)); err != nil {
+	// A peer that stops reading the stream (its group stalled, or a
+	// connection that neither fails nor moves) would block Send for good,
+	// and with it Raft's replication goroutine for that peer, which then
+	// never answers a leadership transfer: bound it like a response.
+	timer := time.AfterFunc(p.g.t.cfg.Timeout, p.cancel)
+	err := p.stream.Send(appendEntriesRequestToPB(p.g.id, args))
+	timer.Stop()
+	if err != nil {
 		return nil, rpcError("AppendEntriesPipeline", p.g.id, string(p.target), err)
 	}
 	select {

@@ -277,6 +277,40 @@ func TestPipelineClose(t *testing.T) {
 	}
 }
 
+// TestPipelineSendToStalledPeer: a peer whose group stops reading its
+// stream fills the stream's flow-control window; AppendEntries must fail
+// within the timeout rather than block Raft's replication for good.
+func TestPipelineSendToStalledPeer(t *testing.T) {
+	net := newTestNet(t)
+	a, b := net.node("a"), net.node("b")
+	b.Group("g") // open but never consumed: the server stops reading
+	p, err := a.Group("g").AppendEntriesPipeline("b", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	big := bytes.Repeat([]byte("x"), 256<<10)
+	errc := make(chan error, 1)
+	go func() {
+		for i := range 10_000 {
+			req := &raft.AppendEntriesRequest{Term: 1, PrevLogEntry: uint64(i), Entries: []*raft.Log{{Index: uint64(i + 1), Term: 1, Data: big}}}
+			if _, err := p.AppendEntries(req, &raft.AppendEntriesResponse{}); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Fatal("10,000 requests of 256 KB went to a peer that reads none of them")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("AppendEntries to a stalled peer still blocked after 30s (timeout 2s)")
+	}
+}
+
 // TestInstallSnapshotStreaming streams multi-megabyte snapshots, sizes on
 // and off chunk boundaries, and checks the bytes Raft reads.
 func TestInstallSnapshotStreaming(t *testing.T) {
