@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/flotilla-db/flotilla/node/membership"
 	"github.com/flotilla-db/flotilla/replication"
 	"github.com/hashicorp/raft"
 )
@@ -16,14 +16,24 @@ import (
 // catalogGroupID is the catalog group's id.
 const catalogGroupID = "catalog"
 
-// maxCatalogVoters is the most voters of the catalog group.
+// maxCatalogVoters is the most voters of the catalog group; every other
+// alive node holds a non-voting replica.
 const maxCatalogVoters = 5
+
+// minCatalogVoters is the fewest voters a dead voter is removed down to
+// when no alive node can take its place.
+const minCatalogVoters = 3
 
 // catalogGroup is this node's replica of the catalog group. It can be
 // reopened with other timings, so callers go through it rather than
 // holding the *replication.Group.
 type catalogGroup struct {
 	n *Node
+
+	// maxVoters is the most voters the catalog leader keeps in the group
+	// (maxCatalogVoters; tests lower it to have non-voters in small
+	// clusters).
+	maxVoters atomic.Int32
 
 	mu     sync.RWMutex
 	g      *replication.Group
@@ -33,6 +43,7 @@ type catalogGroup struct {
 
 func openCatalogGroup(n *Node, single bool) (*catalogGroup, error) {
 	c := &catalogGroup{n: n}
+	c.maxVoters.Store(maxCatalogVoters)
 	return c, c.open(single)
 }
 
@@ -162,11 +173,117 @@ func (n *Node) tryBootstrap() bool {
 	return false
 }
 
-// reconcileCatalogVoters makes one change toward a catalog group whose
-// voters are the alive nodes, up to maxCatalogVoters: add an alive node
-// while there is room, else replace a voter dead past DeadNodeTimeout.
-// Only the catalog leader calls it.
-func (n *Node) reconcileCatalogVoters(ctx context.Context) error {
+// catalogChangeKind is a kind of change to the catalog group's members.
+type catalogChangeKind int
+
+const (
+	addCatalogVoter catalogChangeKind = iota + 1
+	addCatalogNonvoter
+	removeCatalogMember
+)
+
+func (k catalogChangeKind) String() string {
+	switch k {
+	case addCatalogVoter:
+		return "adding a catalog voter"
+	case addCatalogNonvoter:
+		return "adding a catalog non-voter"
+	case removeCatalogMember:
+		return "removing a dead catalog member"
+	}
+	return "unknown catalog change"
+}
+
+// catalogChange is one change to the catalog group's members.
+type catalogChange struct {
+	kind catalogChangeKind
+	id   string
+}
+
+// catalogView is what the catalog leader decides the group's members
+// from.
+type catalogView struct {
+	// members maps the group's members to their suffrage.
+	members map[string]raft.ServerSuffrage
+	// alive lists the alive nodes with a gRPC address, in order of
+	// preference.
+	alive []string
+	// gone holds the members dead for at least DeadNodeTimeout.
+	gone map[string]bool
+	// maxVoters is the most voters the group may have.
+	maxVoters int
+}
+
+// next returns the one change that brings the catalog group closest to
+// its goal: the alive nodes up to maxVoters as voters, every other alive
+// node as a non-voter, no member dead past the timeout. In order: promote
+// or add a voter while there is room (non-voters first, as they hold the
+// log); remove a dead voter when an alive node can take its place or more
+// than minCatalogVoters remain; remove a dead non-voter; add an alive
+// node that is no member as a non-voter. A node that returns after its
+// removal is thus added back, and its old Raft state then follows the
+// leader's configuration.
+func (v catalogView) next() (catalogChange, bool) {
+	voters := 0
+	for _, s := range v.members {
+		if s == raft.Voter {
+			voters++
+		}
+	}
+	candidate, hasCandidate := v.voterCandidate()
+	if hasCandidate && voters < v.maxVoters {
+		return catalogChange{addCatalogVoter, candidate}, true
+	}
+	if id, ok := v.goneMember(raft.Voter); ok && (hasCandidate || voters > minCatalogVoters) {
+		return catalogChange{removeCatalogMember, id}, true
+	}
+	if id, ok := v.goneMember(raft.Nonvoter); ok {
+		return catalogChange{removeCatalogMember, id}, true
+	}
+	for _, id := range v.alive {
+		if _, in := v.members[id]; !in {
+			return catalogChange{addCatalogNonvoter, id}, true
+		}
+	}
+	return catalogChange{}, false
+}
+
+// voterCandidate returns an alive node that is no voter: a non-voter if
+// there is one, else a node that is no member.
+func (v catalogView) voterCandidate() (string, bool) {
+	outside := ""
+	for _, id := range v.alive {
+		s, in := v.members[id]
+		switch {
+		case in && s != raft.Voter:
+			return id, true
+		case !in && outside == "":
+			outside = id
+		}
+	}
+	return outside, outside != ""
+}
+
+// goneMember returns the smallest id of a member with suffrage s that is
+// dead past the timeout.
+func (v catalogView) goneMember(s raft.ServerSuffrage) (string, bool) {
+	var ids []string
+	for id, ms := range v.members {
+		if v.gone[id] && (ms == s || (s == raft.Nonvoter && ms != raft.Voter)) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return "", false
+	}
+	return slices.Min(ids), true
+}
+
+// reconcileCatalogMembers makes one change toward a catalog group whose
+// voters are alive nodes, up to maxVoters, and whose non-voters are the
+// other alive nodes (see catalogView.next). Only the catalog leader calls
+// it.
+func (n *Node) reconcileCatalogMembers(ctx context.Context) error {
 	g, err := n.cgroup.group()
 	if err != nil {
 		return err
@@ -175,37 +292,62 @@ func (n *Node) reconcileCatalogVoters(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	voters := map[string]bool{}
-	for _, s := range servers {
-		voters[string(s.ID)] = s.Suffrage == raft.Voter
+	ch, ok := n.catalogView(servers).next()
+	if !ok {
+		return nil
 	}
-	if spare, ok := n.spareNode(voters); ok && len(voters) < maxCatalogVoters {
+	if ch.kind != removeCatalogMember {
 		if reopened, err := n.cgroup.reopenMulti(); reopened || err != nil {
 			return err // the reopened group elects itself again first
 		}
-		n.log.Info("adding a catalog voter", "voter", spare)
-		return g.AddVoter(ctx, raft.ServerID(spare), raftAddr(mustAddr(n, spare)))
 	}
-	for _, s := range servers {
-		if since, dead := n.members.DeadSince(string(s.ID)); dead && time.Since(since) >= n.cfg.DeadNodeTimeout {
-			if _, ok := n.spareNode(voters); ok || len(voters) > 3 {
-				n.log.Info("removing a dead catalog voter", "voter", s.ID)
-				return g.RemoveServer(ctx, s.ID)
-			}
-		}
+	n.log.Info(ch.kind.String(), "member", ch.id)
+	id := raft.ServerID(ch.id)
+	switch ch.kind {
+	case addCatalogVoter:
+		return g.AddVoter(ctx, id, raftAddr(mustAddr(n, ch.id)))
+	case addCatalogNonvoter:
+		return g.AddNonvoter(ctx, id, raftAddr(mustAddr(n, ch.id)))
+	default:
+		return g.RemoveServer(ctx, id)
 	}
-	return nil
 }
 
-// spareNode returns an alive node with a gRPC address that is not in the
-// catalog group.
-func (n *Node) spareNode(members map[string]bool) (string, bool) {
-	alive := n.members.Alive()
-	i := slices.IndexFunc(alive, func(m membership.Meta) bool { _, in := members[m.NodeID]; return !in && m.GRPCAddr != "" })
-	if i < 0 {
-		return "", false
+// catalogView gathers the catalog group's members and membership's view
+// of them.
+func (n *Node) catalogView(servers []raft.Server) catalogView {
+	v := catalogView{members: map[string]raft.ServerSuffrage{}, gone: map[string]bool{}, maxVoters: int(n.cgroup.maxVoters.Load())}
+	for _, s := range servers {
+		v.members[string(s.ID)] = s.Suffrage
+		if since, dead := n.members.DeadSince(string(s.ID)); dead && time.Since(since) >= n.cfg.DeadNodeTimeout {
+			v.gone[string(s.ID)] = true
+		}
 	}
-	return alive[i].NodeID, true
+	for _, m := range n.members.Alive() {
+		if m.GRPCAddr != "" {
+			v.alive = append(v.alive, m.NodeID)
+		}
+	}
+	return v
+}
+
+// catalogMembers returns the ids of the catalog group's members, voters
+// and non-voters: the nodes whose catalog replica the leader replicates
+// to.
+func (n *Node) catalogMembers() (map[string]bool, error) {
+	g, err := n.cgroup.group()
+	if err != nil {
+		return nil, err
+	}
+	servers, err := g.Configuration()
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[string]bool, len(servers))
+	for _, s := range servers {
+		in[string(s.ID)] = true
+	}
+	return in, nil
 }
 
 func mustAddr(n *Node, id string) string {

@@ -196,7 +196,13 @@ func (n *Node) cluster(named []string, started time.Time) placement.Cluster {
 // than waiting for the balancing loop to move them.
 func (n *Node) place(count int) [][]string {
 	tables := n.state.Tables()
-	c := n.cluster(nil, time.Now())
+	// Only catalog members can open their replicas; a node that has just
+	// joined or returned is added to the catalog group within a reconcile
+	// interval.
+	c, err := n.placementCluster(nil, time.Now())
+	if err != nil {
+		c = n.cluster(nil, time.Now())
+	}
 	load := placement.Load(tables)
 	firsts := map[string]int{}
 	for _, t := range tables {

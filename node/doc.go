@@ -16,8 +16,11 @@
 // smallest id among the first of them), reconciling the hosted replicas
 // after each catalog change and every ReconcileInterval, and, on the
 // catalog leader, keeping the catalog group's voters on live nodes (up to
-// five) and proposing the replica moves package placement plans (dead
-// nodes replaced after DeadNodeTimeout); and, on every node, spreading
+// five), every other live node a non-voter and members dead past
+// DeadNodeTimeout removed (a node back after its removal is added again),
+// and proposing the replica moves package placement plans (dead nodes
+// replaced after DeadNodeTimeout; only nodes in the catalog group receive
+// replicas); and, on every node, spreading
 // partition leadership: a node leading more than its share of the
 // partition groups plus one hands one group over to its least loaded
 // voter at most every three ReconcileIntervals. Table metadata semantics belong

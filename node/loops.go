@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/flotilla-db/flotilla/node/host"
@@ -62,7 +63,7 @@ func (n *Node) hostLoop(ctx context.Context) {
 }
 
 // leaderLoop runs the catalog leader's duties every ReconcileInterval:
-// the catalog group's voters and the placement of replicas.
+// the catalog group's members and the placement of replicas.
 func (n *Node) leaderLoop(ctx context.Context) {
 	started := time.Now()
 	every(ctx, n.cfg.ReconcileInterval, func() bool {
@@ -72,8 +73,8 @@ func (n *Node) leaderLoop(ctx context.Context) {
 		}
 		cctx, cancel := context.WithTimeout(ctx, 10*n.cfg.Raft.HeartbeatTimeout)
 		defer cancel()
-		if err := n.reconcileCatalogVoters(cctx); err != nil {
-			n.log.Warn("reconciling catalog voters", "err", err)
+		if err := n.reconcileCatalogMembers(cctx); err != nil {
+			n.log.Warn("reconciling catalog members", "err", err)
 		}
 		n.planPlacement(cctx, started)
 		return false
@@ -99,7 +100,12 @@ func (n *Node) planPlacement(ctx context.Context, started time.Time) {
 			named = append(named, p.Replicas...)
 		}
 	}
-	changes := placement.Plan(tables, n.cluster(named, started), time.Now(), n.cfg.DeadNodeTimeout, replicationFactor)
+	c, err := n.placementCluster(named, started)
+	if err != nil {
+		n.log.Warn("reading the catalog group's members", "err", err)
+		return
+	}
+	changes := placement.Plan(tables, c, time.Now(), n.cfg.DeadNodeTimeout, replicationFactor)
 	for _, ch := range changes {
 		n.log.Info("moving partition replicas", "table", ch.Table, "partition", ch.PartitionID,
 			"replicas", ch.Replicas, "epoch", ch.Epoch, "reason", ch.Reason)
@@ -131,4 +137,21 @@ func (n *Node) readyLoop(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// placementCluster is the cluster placement may place replicas in: the
+// alive nodes that are members of the catalog group (voters or
+// non-voters). An alive node outside it, such as a node back after its
+// removal and not yet added again, may hold a stale catalog that never
+// catches up, so it would not open the replicas placed on it: it is left
+// out, neither alive nor dead, so none of its replicas are replaced and
+// nothing is moved to it until it is a member again.
+func (n *Node) placementCluster(named []string, started time.Time) (placement.Cluster, error) {
+	members, err := n.catalogMembers()
+	if err != nil {
+		return placement.Cluster{}, err
+	}
+	c := n.cluster(named, started)
+	c.Alive = slices.DeleteFunc(c.Alive, func(m placement.Node) bool { return !members[m.ID] })
+	return c, nil
 }

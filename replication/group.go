@@ -239,6 +239,13 @@ func (g *Group) AddVoter(ctx context.Context, id raft.ServerID, addr raft.Server
 	return g.mapErr("add voter "+string(id), g.wait(ctx, f))
 }
 
+// AddNonvoter adds a non-voting member that receives the log but does not
+// vote (a voter stays a voter); it returns once the change commits.
+func (g *Group) AddNonvoter(ctx context.Context, id raft.ServerID, addr raft.ServerAddress) error {
+	f := g.raft.AddNonvoter(id, addr, 0, enqueueTimeout(ctx))
+	return g.mapErr("add non-voter "+string(id), g.wait(ctx, f))
+}
+
 // RemoveServer removes a member; it returns once the change commits.
 func (g *Group) RemoveServer(ctx context.Context, id raft.ServerID) error {
 	f := g.raft.RemoveServer(id, 0, enqueueTimeout(ctx))

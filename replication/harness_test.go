@@ -28,12 +28,14 @@ const partitionID = 42
 
 var keySchema = schema.KeySchema{Hash: schema.KeyAttr{Name: "id", Type: attr.TypeS}}
 
-// testConfig returns fast raft timings for in-process clusters.
+// testConfig returns fast raft timings for in-process clusters: fast
+// enough for quick elections, slow enough that a loaded 2-core machine
+// (scheduling and GC pauses) does not cost a healthy leader its lease.
 func testConfig() replication.Config {
 	c := replication.DefaultConfig()
-	c.HeartbeatTimeout = 50 * time.Millisecond
-	c.ElectionTimeout = 50 * time.Millisecond
-	c.LeaderLeaseTimeout = 50 * time.Millisecond
+	c.HeartbeatTimeout = 200 * time.Millisecond
+	c.ElectionTimeout = 200 * time.Millisecond
+	c.LeaderLeaseTimeout = 150 * time.Millisecond
 	c.CommitTimeout = 5 * time.Millisecond
 	c.SnapshotInterval = time.Hour
 	return c

@@ -139,7 +139,7 @@ func (r *runner) run(ctx context.Context) *report.Run {
 		results = append(results, c.Check(ops))
 	}
 	return &report.Run{Seed: r.cfg.Seed, Nodes: r.cfg.Nodes, Duration: r.cfg.Duration,
-		Ops: ops, Windows: r.nemesis.Windows(), Results: results}
+		Faults: r.cfg.Faults, ServeArgs: r.cfg.ServeArgs, Ops: ops, Windows: r.nemesis.Windows(), Results: results}
 }
 
 // recover heals every fault and waits until the cluster is healthy; its

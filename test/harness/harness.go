@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -99,13 +100,28 @@ func Start(t testing.TB, dataDir string, extraArgs ...string) *Server {
 
 func (s *Server) start() {
 	s.t.Helper()
-	s.launch()
 	timeout := s.readyTimeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
 	}
-	s.WaitReady(timeout)
+	// Ports picked free can be taken by another process before the server
+	// binds them; a server that exits before it is ready is started again
+	// on new ports, a few times.
+	for attempt := 1; ; attempt++ {
+		s.launch()
+		err := s.waitReady(timeout)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, errExited) || s.fixedAddrs || attempt == 3 {
+			s.t.Fatalf("%v", err)
+		}
+		s.t.Logf("flotilla exited before it was ready (attempt %d); starting it again on new ports", attempt)
+	}
 }
+
+// errExited reports a server process that exited before it was ready.
+var errExited = errors.New("flotilla exited before it was ready")
 
 // launch starts the process without waiting for it to be ready. Unless the
 // server's addresses are fixed, it first picks new free ports.
@@ -149,6 +165,12 @@ func (s *Server) Running() bool {
 // WaitReady polls GET /ready until it answers 200 or the deadline passes.
 func (s *Server) WaitReady(timeout time.Duration) {
 	s.t.Helper()
+	if err := s.waitReady(timeout); err != nil {
+		s.t.Fatalf("%v", err)
+	}
+}
+
+func (s *Server) waitReady(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: time.Second}
 	for {
@@ -156,16 +178,16 @@ func (s *Server) WaitReady(timeout time.Duration) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		select {
 		case <-s.done:
-			s.t.Fatalf("flotilla exited before it was ready")
+			return errExited
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("flotilla on %s not ready after %v (last error: %v)", s.Addr, timeout, err)
+			return fmt.Errorf("flotilla on %s not ready after %v (last error: %v)", s.Addr, timeout, err)
 		}
 	}
 }

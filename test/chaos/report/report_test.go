@@ -55,12 +55,18 @@ func TestSummary(t *testing.T) {
 			[]string{"reproduce with", "INVALID"}},
 		{"invalid", false,
 			[]string{"result: INVALID", "register: key r0: not linearizable",
-				"reproduce with: go run ./test/chaos/cmd/chaos -nodes 3 -seed 7 -duration 4s"},
+				"reproduce with: go run ./test/chaos/cmd/chaos -nodes 3 -seed 7 -duration 4s\n"},
+			nil},
+		{"invalid with faults and serve args", false,
+			[]string{`reproduce with: go run ./test/chaos/cmd/chaos -nodes 3 -seed 7 -duration 4s -faults partition,latency -serve-args "--unsafe-stale-reads"`},
 			nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := sampleRun(tt.valid)
+			if strings.Contains(tt.name, "faults") {
+				r.Faults, r.ServeArgs = []string{"partition", "latency"}, []string{"--unsafe-stale-reads"}
+			}
 			if r.Valid() != tt.valid {
 				t.Fatalf("Valid() = %v, want %v", r.Valid(), tt.valid)
 			}

@@ -20,9 +20,13 @@ type Run struct {
 	Seed     int64
 	Nodes    int
 	Duration time.Duration
-	Ops      []history.Op
-	Windows  []history.Window
-	Results  []workload.Result
+	// Faults and ServeArgs are the run's nemesis kinds (empty: all) and
+	// extra serve arguments, for the command that reproduces it.
+	Faults    []string
+	ServeArgs []string
+	Ops       []history.Op
+	Windows   []history.Window
+	Results   []workload.Result
 }
 
 // Valid reports whether every checker found the history valid.

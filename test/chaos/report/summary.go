@@ -21,7 +21,14 @@ func Summary(r *Run) string {
 	writeFaults(&b, r.Windows)
 	writeResults(&b, r)
 	if !r.Valid() {
-		fmt.Fprintf(&b, "reproduce with: go run ./test/chaos/cmd/chaos -nodes %d -seed %d -duration %v\n", r.Nodes, r.Seed, r.Duration)
+		fmt.Fprintf(&b, "reproduce with: go run ./test/chaos/cmd/chaos -nodes %d -seed %d -duration %v", r.Nodes, r.Seed, r.Duration)
+		if len(r.Faults) > 0 {
+			fmt.Fprintf(&b, " -faults %s", strings.Join(r.Faults, ","))
+		}
+		if len(r.ServeArgs) > 0 {
+			fmt.Fprintf(&b, " -serve-args %q", strings.Join(r.ServeArgs, " "))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
