@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -146,10 +147,17 @@ func (n *Node) readyLoop(ctx context.Context) {
 // catches up, so it would not open the replicas placed on it: it is left
 // out, neither alive nor dead, so none of its replicas are replaced and
 // nothing is moved to it until it is a member again.
+// errNoCatalogConfiguration: the catalog group has no configuration yet
+// (it is not bootstrapped), so catalog membership says nothing.
+var errNoCatalogConfiguration = errors.New("node: the catalog group has no configuration yet")
+
 func (n *Node) placementCluster(named []string, started time.Time) (placement.Cluster, error) {
 	members, err := n.catalogMembers()
 	if err != nil {
 		return placement.Cluster{}, err
+	}
+	if len(members) == 0 {
+		return placement.Cluster{}, errNoCatalogConfiguration
 	}
 	c := n.cluster(named, started)
 	c.Alive = slices.DeleteFunc(c.Alive, func(m placement.Node) bool { return !members[m.ID] })
