@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/flotilla-db/flotilla/test/chaos/history"
@@ -27,36 +26,7 @@ type counterRead struct {
 }
 
 func (w *counter) Check(ops []history.Op) Result {
-	keys := map[string]*counterKey{}
-	var bad anomalies
-	nops := 0
-	for _, op := range ops {
-		if !strings.HasPrefix(op.Kind, "counter:") {
-			continue
-		}
-		nops++
-		k := keys[op.Key]
-		if k == nil {
-			k = &counterKey{}
-			keys[op.Key] = k
-		}
-		if err := k.add(op); err != nil {
-			bad.add(fmt.Sprintf("key %s: op %d (%s): %v", op.Key, op.ID, op.Kind, err))
-		}
-	}
-	for _, key := range sortedKeys(keys) {
-		for _, line := range keys[key].check() {
-			bad.add("key " + key + ": " + line)
-		}
-	}
-	res := Result{Checker: w.Name(), Valid: bad.total == 0, Details: bad.details()}
-	res.Summary = fmt.Sprintf("%d keys, %d ops: ", len(keys), nops)
-	if res.Valid {
-		res.Summary += "final values and reads within bounds, reads monotonic"
-	} else {
-		res.Summary += fmt.Sprintf("%d anomalies", bad.total)
-	}
-	return res
+	return checkPerKey(w.Name(), "counter:", "final values and reads within bounds, reads monotonic", ops, func() *counterKey { return &counterKey{} })
 }
 
 func (k *counterKey) add(op history.Op) error {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/flotilla-db/flotilla/test/chaos/history"
@@ -23,36 +22,7 @@ type listRead struct {
 }
 
 func (w *listAppend) Check(ops []history.Op) Result {
-	keys := map[string]*listKey{}
-	var bad anomalies
-	nops := 0
-	for _, op := range ops {
-		if !strings.HasPrefix(op.Kind, "list:") {
-			continue
-		}
-		nops++
-		k := keys[op.Key]
-		if k == nil {
-			k = &listKey{appends: map[int64]history.Op{}}
-			keys[op.Key] = k
-		}
-		if err := k.add(op); err != nil {
-			bad.add(fmt.Sprintf("key %s: op %d (%s): %v", op.Key, op.ID, op.Kind, err))
-		}
-	}
-	for _, key := range sortedKeys(keys) {
-		for _, line := range keys[key].check() {
-			bad.add("key " + key + ": " + line)
-		}
-	}
-	res := Result{Checker: w.Name(), Valid: bad.total == 0, Details: bad.details()}
-	res.Summary = fmt.Sprintf("%d keys, %d ops: ", len(keys), nops)
-	if res.Valid {
-		res.Summary += "every acknowledged append kept, reads are prefixes of the final lists"
-	} else {
-		res.Summary += fmt.Sprintf("%d anomalies", bad.total)
-	}
-	return res
+	return checkPerKey(w.Name(), "list:", "every acknowledged append kept, reads are prefixes of the final lists", ops, func() *listKey { return &listKey{appends: map[int64]history.Op{}} })
 }
 
 func (k *listKey) add(op history.Op) error {
