@@ -21,8 +21,11 @@ import (
 const (
 	setupTimeout   = 60 * time.Second
 	recoverTimeout = 90 * time.Second
-	finalTimeout   = 60 * time.Second
-	pollInterval   = 500 * time.Millisecond
+	// finalTimeout bounds one workload's final reads. A 10-minute run
+	// leaves the durability workload some 30,000 keys to read back, which
+	// takes over a minute on a loaded 2-core machine.
+	finalTimeout = 5 * time.Minute
+	pollInterval = 500 * time.Millisecond
 )
 
 // tablePrefix prefixes the name of every workload's table.
