@@ -75,7 +75,7 @@ func ycsbConfig(f *benchFlags, stderr io.Writer) ycsb.Config {
 	return ycsb.Config{
 		Workload: y.workload, Distribution: y.distribution, Records: y.records, Operations: y.operations,
 		Duration: f.duration, Clients: f.clients, Target: y.target, ItemSize: f.itemSize, MaxScan: y.maxScan,
-		Seed: y.seed, Progress: stderr, ProgressTTY: isTerminal(stderr),
+		Seed: y.seed, Progress: stderr, ProgressTTY: ycsb.IsTerminal(stderr),
 	}
 }
 
@@ -130,14 +130,4 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("close %s: %w", path, err)
 	}
 	return nil
-}
-
-// isTerminal reports whether w is a character device, such as a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -3,7 +3,9 @@ package ycsb
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,7 +41,7 @@ func Load(ctx context.Context, cfg Config, stores Stores) (*LoadReport, error) {
 	var loaded atomic.Int64
 	start := clock.Now()
 	prog := newProgress(&cfg, "load", start, cfg.Records, func() uint64 { return uint64(loaded.Load()) })
-	stopProgress := tickProgress(prog, clock)
+	stopProgress := everySecond(func() { prog.update(clock.Now()) })
 	var wg sync.WaitGroup
 	per := (cfg.Records + int64(cfg.Clients) - 1) / int64(cfg.Clients)
 	for i := range cfg.Clients {
@@ -83,9 +85,9 @@ func loadRange(ctx context.Context, cfg *Config, store Store, id uint64, lo, hi 
 	return nil
 }
 
-// tickProgress updates prog every second until the returned function is
-// called.
-func tickProgress(prog *progress, clock Clock) (stop func()) {
+// everySecond calls tick once a second, on a goroutine of its own, until
+// the returned function is called; stop waits for that goroutine.
+func everySecond(tick func()) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -96,9 +98,20 @@ func tickProgress(prog *progress, clock Clock) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				prog.update(clock.Now())
+				tick()
 			}
 		}
 	})
 	return func() { close(done); wg.Wait() }
+}
+
+// IsTerminal reports whether w is a character device, such as a terminal:
+// the progress display draws a bar there and prints plain lines elsewhere.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

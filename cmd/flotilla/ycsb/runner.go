@@ -178,7 +178,10 @@ func Run(ctx context.Context, cfg Config, stores Stores) (*Report, error) {
 	for i := range cfg.Clients {
 		wg.Go(func() { r.client(ctx, until, i) })
 	}
-	stopCollector := r.collect(prog)
+	stopCollector := everySecond(func() {
+		r.rec.Tick()
+		prog.update(r.clock.Now())
+	})
 	wg.Wait()
 	end := clock.Now()
 	stopCollector()
@@ -205,27 +208,6 @@ type runner struct {
 // claim reserves one operation of the budget.
 func (r *runner) claim() bool {
 	return r.budget == 0 || r.claimed.Add(1) <= r.budget
-}
-
-// collect ticks the recorder and the progress display every second until
-// the returned function is called.
-func (r *runner) collect(prog *progress) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				r.rec.Tick()
-				prog.update(r.clock.Now())
-			}
-		}
-	})
-	return func() { close(done); wg.Wait() }
 }
 
 // client is one client's loop: it issues operations on its schedule until

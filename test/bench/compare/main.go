@@ -201,7 +201,7 @@ func (s *settings) config(w ycsb.Workload, stderr io.Writer) ycsb.Config {
 	cfg := ycsb.Config{Workload: w, Records: s.records, Duration: s.duration, Clients: s.clients, ItemSize: s.itemSize,
 		MaxScan: 100, Seed: 1}
 	if !s.quiet {
-		cfg.Progress, cfg.ProgressTTY = stderr, isTerminal(stderr)
+		cfg.Progress, cfg.ProgressTTY = stderr, ycsb.IsTerminal(stderr)
 	}
 	return cfg
 }
@@ -249,14 +249,4 @@ func (s *server) logCounters(ctx context.Context) (logCounters, error) {
 		return logCounters{}, nil
 	}
 	return readLogCounters(ctx, s.endpoints)
-}
-
-// isTerminal reports whether w is a character device, such as a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
