@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +26,7 @@ type benchFlags struct {
 	ops        []string
 	table      string
 	keep       bool
+	cpuProfile string     // file for the client's own CPU profile, or ""
 	ycsb       *ycsbFlags // nil without --workload
 }
 
@@ -60,6 +62,7 @@ func parseBench(args []string, stderr io.Writer) (*benchFlags, error) {
 	ops := fs.String("ops", "put,get", "phases to run, in order: put, get, cget (consistent get); not with --workload")
 	fs.StringVar(&f.table, "table", "", "table to use (default: a new table, deleted afterwards; with --workload and --phase load or run: usertable, or usertable-e for workload e)")
 	fs.BoolVar(&f.keep, "keep", false, "keep the table afterwards")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write the benchmark client's own CPU profile (pprof) to this file")
 	workload := fs.String("workload", "", "YCSB core workload a..f instead of the --ops phases")
 	fs.StringVar(&y.phase, "phase", "both", "YCSB phase: load (create the table and write --records), run, or both")
 	fs.Int64Var(&y.records, "records", 10000, "YCSB records loaded, and the key space of the run")
@@ -195,6 +198,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	ycsb.TuneGC(os.Getenv)
+	if f.cpuProfile != "" {
+		out, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if f.ycsb != nil {
 		return runYCSB(ctx, f, stdout, stderr)
 	}
