@@ -48,8 +48,9 @@ type Config struct {
 	// Raft holds the timings of every Raft group on the node.
 	Raft RaftConfig
 	// RaftLogStore is where the node's Raft groups keep their logs:
-	// RaftLogBolt (the default, also for "") or RaftLogPebble. A data
-	// directory keeps the store it was created with.
+	// RaftLogPebble or RaftLogBolt. The default, "", keeps the store a
+	// data directory was created with and gives a new one RaftLogPebble;
+	// a named store that the data directory does not have fails to open.
 	RaftLogStore string
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
@@ -152,7 +153,6 @@ func DefaultConfig() Config {
 		DeadNodeTimeout:           60 * time.Second,
 		ReconcileInterval:         time.Second,
 		Raft:                      DefaultRaftConfig(),
-		RaftLogStore:              RaftLogBolt,
 	}
 }
 

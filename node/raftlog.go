@@ -14,13 +14,32 @@ import (
 // Raft log stores (Config.RaftLogStore).
 const (
 	// RaftLogBolt keeps each group's Raft log in its own raft-boltdb file
-	// in the group's directory: every append is its own fsync.
+	// in the group's directory: every append is its own fsync (two, in
+	// fact: bbolt syncs its pages and then its meta page).
 	RaftLogBolt = "bolt"
 	// RaftLogPebble keeps every group's Raft log in one Pebble database
 	// in <data-dir>/raftlog, separate from the store, so that concurrent
-	// appends share write-ahead-log fsyncs.
+	// appends share write-ahead-log fsyncs. The default for a new data
+	// directory: it spends about a fifth less CPU per replicated write.
 	RaftLogPebble = "pebble"
 )
+
+// resolveRaftLogStore returns the log store a node on dataDir uses when
+// configured with store: store itself when set; for "" (the default), the
+// store the data directory was created with, or RaftLogPebble for a new
+// one.
+func resolveRaftLogStore(dataDir, store string) string {
+	if store != "" {
+		return store
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, raftLogDir)); err == nil {
+		return RaftLogPebble
+	}
+	if files, _ := filepath.Glob(filepath.Join(dataDir, raftDir, "*", replication.BoltLogFile)); len(files) > 0 {
+		return RaftLogBolt
+	}
+	return RaftLogPebble
+}
 
 // raftLogDir is the shared Raft log store's directory in the data
 // directory.
@@ -41,6 +60,7 @@ type raftLog struct {
 // a shared store, which they would lose.
 func (n *Node) openRaftLog() error {
 	path := filepath.Join(n.cfg.DataDir, raftLogDir)
+	n.cfg.RaftLogStore = resolveRaftLogStore(n.cfg.DataDir, n.cfg.RaftLogStore)
 	if n.cfg.RaftLogStore != RaftLogPebble {
 		if _, err := os.Stat(path); err == nil {
 			return fmt.Errorf("node: %s holds the Raft logs of a node run with the %s log store; run it with that store", path, RaftLogPebble)
@@ -109,7 +129,8 @@ func (l *raftLog) status() *RaftLogStatus {
 	return &RaftLogStatus{Store: RaftLogPebble, Commits: c.Commits, WALSyncs: c.WALSyncs}
 }
 
-// validRaftLogStore checks Config.RaftLogStore ("" means RaftLogBolt).
+// validRaftLogStore checks Config.RaftLogStore ("" means the data
+// directory's own store, see resolveRaftLogStore).
 func validRaftLogStore(s string) error {
 	switch s {
 	case "", RaftLogBolt, RaftLogPebble:

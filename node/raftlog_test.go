@@ -27,9 +27,15 @@ func TestValidRaftLogStore(t *testing.T) {
 // startPebbleLog starts a single node on dir with the Pebble Raft log
 // store.
 func startPebbleLog(t *testing.T, dir string) *running {
+	return startWithLogStore(t, dir, RaftLogPebble)
+}
+
+// startWithLogStore starts a single node on dir with Config.RaftLogStore
+// store.
+func startWithLogStore(t *testing.T, dir, store string) *running {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.DataDir, cfg.RaftLogStore = dir, RaftLogPebble
+	cfg.DataDir, cfg.RaftLogStore = dir, store
 	cfg.HTTPAddr, cfg.GRPCAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	cfg.ReconcileInterval = 100 * time.Millisecond
 	r := run(t, cfg)
@@ -63,13 +69,79 @@ func TestPebbleRaftLog(t *testing.T) {
 	r.shutdown(t)
 
 	cfg := DefaultConfig()
-	cfg.DataDir = dir
+	cfg.DataDir, cfg.RaftLogStore = dir, RaftLogBolt
 	cfg.HTTPAddr, cfg.GRPCAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	if n, err := New(cfg); err == nil {
 		n.Close()
 		t.Fatal("a data directory of the Pebble log store opened with the bolt store")
 	} else if !strings.Contains(err.Error(), raftLogDir) {
 		t.Fatalf("New with the bolt store = %v, want it to name %s", err, raftLogDir)
+	}
+}
+
+// TestDefaultRaftLogStoreFollowsDataDir: with the default log store a
+// new data directory gets the Pebble store, and one created with the bolt
+// store keeps it (and its data) when restarted with the default.
+func TestDefaultRaftLogStoreFollowsDataDir(t *testing.T) {
+	fresh := startWithLogStore(t, t.TempDir(), "")
+	if status, out := fresh.call(t, "CreateTable", createUsers); status != http.StatusOK {
+		t.Fatalf("CreateTable: %d %v", status, out)
+	}
+	if rl := fresh.n.Status().RaftLog; rl == nil || rl.Store != RaftLogPebble {
+		t.Errorf("a new data directory with the default store: raftLog %+v, want %s", rl, RaftLogPebble)
+	}
+	fresh.shutdown(t)
+
+	dir := t.TempDir()
+	r := startWithLogStore(t, dir, RaftLogBolt)
+	for _, s := range []struct{ op, body string }{{"CreateTable", createUsers}, {"PutItem", putUser}} {
+		if status, out := r.call(t, s.op, s.body); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", s.op, status, out)
+		}
+	}
+	r.shutdown(t)
+	r = startWithLogStore(t, dir, "")
+	defer r.shutdown(t)
+	if rl := r.n.Status().RaftLog; rl != nil {
+		t.Errorf("a bolt data directory restarted with the default store uses %+v", *rl)
+	}
+	if _, err := os.Stat(filepath.Join(dir, raftLogDir)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a bolt data directory got a shared log store: %v", err)
+	}
+	if status, out := r.call(t, "GetItem", getUser); status != http.StatusOK || wantName("John Doe")(out) != nil {
+		t.Fatalf("GetItem after restart with the default store: %d %v", status, out)
+	}
+}
+
+func TestResolveRaftLogStore(t *testing.T) {
+	withDir := func(parts ...string) string {
+		dir := t.TempDir()
+		if len(parts) > 0 {
+			p := filepath.Join(append([]string{dir}, parts...)...)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	bolt := withDir(raftDir, "7", "raft.db")
+	shared := withDir(raftLogDir, "MANIFEST")
+	empty := withDir()
+	for _, tc := range []struct {
+		dir, store, want string
+	}{
+		{empty, "", RaftLogPebble},
+		{bolt, "", RaftLogBolt},
+		{shared, "", RaftLogPebble},
+		{empty, RaftLogBolt, RaftLogBolt},
+		{bolt, RaftLogPebble, RaftLogPebble}, // refused later, when the group opens
+	} {
+		if got := resolveRaftLogStore(tc.dir, tc.store); got != tc.want {
+			t.Errorf("resolveRaftLogStore(%s, %q) = %q, want %q", tc.dir, tc.store, got, tc.want)
+		}
 	}
 }
 

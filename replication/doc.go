@@ -1,8 +1,9 @@
 // Package replication runs flotilla's Raft groups on a node.
 //
 // A Group is one hashicorp/raft group on this node: a partition replica or
-// the catalog. It owns the group's on-disk raft state (a raft-boltdb log and
-// stable store plus a file snapshot store in Config.Dir), starts and stops
+// the catalog. It owns the group's on-disk raft state (a file snapshot
+// store in Config.Dir, and a raft-boltdb log and stable store there unless
+// Config.LogStores is set), starts and stops
 // raft, proposes commands (Apply), serves linearizable reads (ReadIndex),
 // bootstraps brand-new groups and changes their membership. The state
 // machine (Config.FSM, e.g. fsm.PartitionFSM), the transport shared by a
@@ -19,8 +20,8 @@
 //
 // Group commit: raft gathers the proposals waiting when its leader loop
 // turns (BatchApplyCh, up to Config.MaxAppendEntries) into one log append,
-// which raft-boltdb writes in one transaction and one fsync before any of
-// them is acknowledged. Stats counts those writes (LogAppends) and the
+// which the log store writes in one batch and syncs before any of them is
+// acknowledged. Stats counts those writes (LogAppends) and the
 // entries they stored (LogEntries), so their ratio is how many writes
 // shared an fsync. The bbolt file does not persist its free page list
 // (bbolt rebuilds it on open), which saves a page write per append.

@@ -16,8 +16,12 @@ import (
 	"go.etcd.io/bbolt"
 )
 
+// BoltLogFile is the name of a group's raft-boltdb log file in its
+// directory, when the group has no shared log store.
+const BoltLogFile = "raft.db"
+
 const (
-	logFile       = "raft.db"
+	logFile       = BoltLogFile
 	snapshotsKept = 2
 	logCacheSize  = 512
 )

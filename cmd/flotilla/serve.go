@@ -72,7 +72,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.DurationVar(&r.SnapshotInterval, "raft-snapshot-interval", r.SnapshotInterval, "advanced: how often each Raft group checks whether to snapshot")
 	fs.Uint64Var(&r.SnapshotThreshold, "raft-snapshot-threshold", r.SnapshotThreshold, "advanced: Raft log entries that trigger a snapshot")
 	fs.Uint64Var(&r.TrailingLogs, "raft-trailing-logs", r.TrailingLogs, "advanced: Raft log entries kept after a snapshot")
-	fs.StringVar(&c.RaftLogStore, "raft-log-store", c.RaftLogStore, "advanced, experimental: where Raft logs live: bolt (a file per group) or pebble (one store per node, shared fsyncs)")
+	fs.StringVar(&c.RaftLogStore, "raft-log-store", c.RaftLogStore, "advanced: where Raft logs live: pebble (one store per node, shared fsyncs) or bolt (a raft-boltdb file per group); by default a data directory keeps its own and a new one gets pebble")
 	addPprofFlag(fs)
 	addTestFacilityFlags(fs, c)
 	fs.Usage = func() {
