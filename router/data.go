@@ -600,6 +600,9 @@ func project(item attr.Item, paths []expr.Path) attr.Item {
 // that accepts only ProjectionExpression/AttributesToGet and
 // ExpressionAttributeNames (GetItem, BatchGetItem).
 func readProjection(attributesToGet []string, projection *string, names map[string]string) ([]expr.Path, error) {
+	if attributesToGet == nil && projection == nil && names == nil {
+		return nil, nil // the whole item, and nothing to check
+	}
 	exprs := []param{{"ProjectionExpression", projection != nil}}
 	legacy := []param{{"AttributesToGet", attributesToGet != nil}}
 	if err := checkExpressionMix(exprs, legacy, names != nil, false); err != nil {

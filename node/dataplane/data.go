@@ -42,9 +42,13 @@ type op[T any] struct {
 	name string
 	// write marks a proposal: once it may have been sent, a failure leaves
 	// its outcome unknown and it is not retried.
-	write  bool
-	local  func(ctx context.Context, r Replica) (T, error)
-	remote func(ctx context.Context, c datapb.DataServiceClient, from string) (T, error)
+	write bool
+	// instant marks an op whose local attempt neither blocks nor needs a
+	// deadline (an eventually consistent read): on a node that leads the
+	// partition it is served at once, without a route or a deadline.
+	instant bool
+	local   func(ctx context.Context, r Replica) (T, error)
+	remote  func(ctx context.Context, c datapb.DataServiceClient, from string) (T, error)
 }
 
 // transportError marks a gRPC failure of a remote call.
@@ -64,6 +68,11 @@ func rpcErr(err error) error {
 // run serves o on partition p, trying nodes as the route says and pausing
 // between rounds, until it succeeds, fails for good or ctx ends.
 func run[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, error) {
+	if o.instant {
+		if v, ok := onLocalLeader(ctx, d, p, o); ok {
+			return v, nil
+		}
+	}
 	ctx, cancel := d.withDeadline(ctx)
 	defer cancel()
 	var zero T
@@ -101,6 +110,26 @@ func run[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, 
 			rt.hint(re.LeaderID, re.LeaderAddr)
 		}
 	}
+}
+
+// onLocalLeader runs an instant op on this node's replica of p when this
+// node leads p, which is where a route would try first. False when it
+// does not, or when the attempt failed: the caller then takes the full
+// route, which retries or reports the failure.
+func onLocalLeader[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, bool) {
+	var zero T
+	r, ok := d.cfg.Groups.Replica(p.ID)
+	if !ok {
+		return zero, false
+	}
+	if id, _ := r.Leader(); string(id) != d.cfg.NodeID {
+		return zero, false
+	}
+	v, err := o.local(ctx, r)
+	if err != nil {
+		return zero, false
+	}
+	return v, true
 }
 
 // fail is the error of a request that failed for good: a read that ran
@@ -207,8 +236,9 @@ func (d *Data) Get(ctx context.Context, t *schema.Table, p *schema.Partition, ke
 		return v, err
 	}
 	return run(ctx, d, p, op[attr.Item]{
-		name:  "get",
-		local: func(ctx context.Context, r Replica) (attr.Item, error) { return localGet(ctx, r, key, consistent) },
+		name:    "get",
+		instant: !consistent,
+		local:   func(ctx context.Context, r Replica) (attr.Item, error) { return localGet(ctx, r, key, consistent) },
 		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) (attr.Item, error) {
 			resp, err := c.Get(ctx, &datapb.GetRequest{PartitionId: p.ID, Epoch: p.Epoch, Key: itemBytes(key), Consistent: consistent})
 			if err != nil {
@@ -228,8 +258,9 @@ func (d *Data) Query(ctx context.Context, t *schema.Table, p *schema.Partition, 
 		return v, err
 	}
 	return run(ctx, d, p, op[*partition.Page]{
-		name:  "query",
-		local: func(ctx context.Context, r Replica) (*partition.Page, error) { return localQuery(ctx, r, in) },
+		name:    "query",
+		instant: !in.Consistent,
+		local:   func(ctx context.Context, r Replica) (*partition.Page, error) { return localQuery(ctx, r, in) },
 		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) (*partition.Page, error) {
 			req, err := queryToPB(t, p, in)
 			if err != nil {
@@ -247,8 +278,9 @@ func (d *Data) Scan(ctx context.Context, t *schema.Table, p *schema.Partition, i
 		return v, err
 	}
 	return run(ctx, d, p, op[*partition.Page]{
-		name:  "scan",
-		local: func(ctx context.Context, r Replica) (*partition.Page, error) { return localScan(ctx, r, in) },
+		name:    "scan",
+		instant: !in.Consistent,
+		local:   func(ctx context.Context, r Replica) (*partition.Page, error) { return localScan(ctx, r, in) },
 		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) (*partition.Page, error) {
 			req, err := scanToPB(p, in)
 			if err != nil {

@@ -93,12 +93,14 @@ func appendValue(dst []byte, v Value) []byte {
 
 // DecodeItem decodes an item written by AppendItem. It never panics: input
 // that is not an encoded item yields an error wrapping ErrCorrupt. The
-// result shares no memory with b.
+// result shares no memory with b: its strings (names, S and N values, set
+// members) are slices of one copy of b, which costs one allocation rather
+// than one per string.
 func DecodeItem(b []byte) (Item, error) {
 	if len(b) == 0 || b[0] != codecVersion {
 		return nil, fmt.Errorf("%w: unknown version", ErrCorrupt)
 	}
-	r := reader{b: b, pos: 1}
+	r := reader{b: b, s: string(b), pos: 1}
 	m, err := r.valueMap(0)
 	if err != nil {
 		return nil, err
@@ -112,6 +114,7 @@ func DecodeItem(b []byte) (Item, error) {
 // reader is a cursor over an encoded item.
 type reader struct {
 	b   []byte
+	s   string // b as a string, which str slices
 	pos int
 }
 
@@ -156,7 +159,10 @@ func (r *reader) bytes() ([]byte, error) {
 
 func (r *reader) str() (string, error) {
 	b, err := r.bytes()
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	return r.s[r.pos-len(b) : r.pos], nil
 }
 
 func (r *reader) valueMap(depth int) (map[string]Value, error) {

@@ -95,6 +95,9 @@ func As(err error) *Error {
 
 // Is reports whether err carries an *Error of kind k.
 func Is(err error, k Kind) bool {
+	if err == nil {
+		return false
+	}
 	var e *Error
 	return errors.As(err, &e) && e.Kind == k
 }
