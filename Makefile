@@ -15,7 +15,7 @@ BENCHSTAT  ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22
 CHAOS_DURATION ?= 10m
 
 .DEFAULT_GOAL := help
-.PHONY: help build run cluster test testrace stress fuzz e2e chaos bench bench-cluster bench-compare proto verify clean
+.PHONY: help build run cluster test testrace stress fuzz e2e chaos bench bench-cluster bench-compare bench-curve proto verify clean
 
 help:
 	@echo "flotilla make targets:"
@@ -32,6 +32,8 @@ help:
 	@echo "            then 'flotilla bench' against a fresh server; cp BENCHOUT BASELINE to accept new figures"
 	@echo "  bench-cluster  'flotilla bench' against a single node and a 3-node cluster, with their ratio"
 	@echo "  bench-compare  YCSB A and C: flotilla (1 and 3 nodes) vs dynalite vs a no-work endpoint (docs/benchmarks.md)"
+	@echo "  bench-curve    latency against load: YCSB A and C on one node, open loop at 10%..80% of the closed-loop peak"
+	@echo "                 (BENCH_TARGETS, BENCH_WORKLOADS, BENCH_CURVE, BENCH_CURVE_DURATION; docs/benchmarks.md)"
 	@echo "  proto     regenerate Go code from proto/*.proto"
 	@echo "  verify    gofmt, go vet, go mod tidy -diff"
 	@echo "  clean     remove bin/"
@@ -115,6 +117,22 @@ bench-compare: build
 		npm install --prefix $(DYNALITE_DIR) --no-audit --no-fund dynalite@$(DYNALITE_VERSION)
 	./bin/flotilla-compare --flotilla $(BIN) --nullserver bin/flotilla-nullserver \
 		--dynalite $(DYNALITE_DIR)/node_modules/.bin/dynalite
+
+# bench-compare's driver with --curve: after each workload's closed-loop
+# run, open-loop runs at each percentage of its peak for
+# BENCH_CURVE_DURATION (10s). One round; BENCH_TARGETS (single),
+# BENCH_WORKLOADS (a,c) and BENCH_CURVE (10,...,80) override the defaults.
+# dynalite is installed only if BENCH_TARGETS names it.
+bench-curve: build
+	$(GO) build -o bin/flotilla-nullserver ./test/bench/nullserver
+	$(GO) build -o bin/flotilla-compare ./test/bench/compare
+	@case ",$${BENCH_TARGETS:-single}," in *,dynalite,*) \
+		test -x $(DYNALITE_DIR)/node_modules/.bin/dynalite || \
+		npm install --prefix $(DYNALITE_DIR) --no-audit --no-fund dynalite@$(DYNALITE_VERSION);; esac
+	BENCH_TARGETS=$${BENCH_TARGETS:-single} BENCH_WORKLOADS=$${BENCH_WORKLOADS:-a,c} \
+	BENCH_CURVE=$${BENCH_CURVE:-10,20,30,40,50,60,70,80} \
+		./bin/flotilla-compare --flotilla $(BIN) --nullserver bin/flotilla-nullserver \
+		--dynalite $(DYNALITE_DIR)/node_modules/.bin/dynalite --rounds 1
 
 proto:
 	@if ls proto/*.proto >/dev/null 2>&1; then \

@@ -25,4 +25,17 @@
 // /admin/status reports, whose ratio is the number of writes each log
 // sync carried. Everything runs on one goroutine apart from the benchmark
 // clients, which package ycsb owns.
+//
+// With --curve (a list of percentages, e.g. 10,20,...,80; `make
+// bench-curve`) it also measures latency against load: after the
+// closed-loop run of each workload on a target, whose throughput is the
+// peak, it runs the workload again open loop at each percentage of that
+// peak for --curve-duration, on the same server and table (no reload), and
+// records the offered and achieved rates, p50 and p99 per operation type
+// and in total, the server's CPU per operation and errors. Open loop
+// measures each operation's latency from when it was due, so queueing
+// counts. After the main table it prints one curve table per target,
+// workload and round: each round's curve is printed on its own, not
+// averaged with the others, since its levels are fractions of the peak
+// measured in that round.
 package main

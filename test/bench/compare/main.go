@@ -41,6 +41,10 @@ type settings struct {
 	duration  time.Duration
 	workDir   string
 	quiet     bool // no progress bars
+	// curve lists the load levels, in percent of the closed-loop peak,
+	// of the open-loop runs after each workload (ascending); empty: none.
+	curve         []int
+	curveDuration time.Duration
 }
 
 func parseSettings(args []string, getenv func(string) string, stderr io.Writer) (*settings, error) {
@@ -59,6 +63,8 @@ func parseSettings(args []string, getenv func(string) string, stderr io.Writer) 
 	fs.IntVar(&s.clients, "clients", 16, "concurrent clients")
 	fs.StringVar(&s.workDir, "work-dir", "", "directory for data and logs (default: a new temporary one, removed afterwards)")
 	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
+	curve := fs.String("curve", getenv("BENCH_CURVE"), "after each workload, open-loop runs at these percentages of its closed-loop peak, e.g. 10,20,50 ($BENCH_CURVE; empty: none)")
+	curveDuration := fs.String("curve-duration", envOr(getenv, "BENCH_CURVE_DURATION", "10s"), "length of each open-loop run of --curve ($BENCH_CURVE_DURATION)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -68,6 +74,12 @@ func parseSettings(args []string, getenv func(string) string, stderr io.Writer) 
 	var err error
 	if s.duration, err = time.ParseDuration(*duration); err != nil || s.duration <= 0 {
 		return nil, fmt.Errorf("duration %q is not a positive duration", *duration)
+	}
+	if s.curve, err = parseCurve(*curve); err != nil {
+		return nil, err
+	}
+	if s.curveDuration, err = time.ParseDuration(*curveDuration); err != nil || s.curveDuration <= 0 {
+		return nil, fmt.Errorf("curve duration %q is not a positive duration", *curveDuration)
 	}
 	s.targets = splitList(*targets)
 	s.workloads = splitList(*workloads)
@@ -135,15 +147,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer f.stopAll(10 * time.Second)
 	fmt.Fprintf(stdout, "%d rounds of targets %s; workloads %s, %v each; %d records of ~%d bytes; %d clients\n",
 		s.rounds, strings.Join(s.targets, ","), strings.Join(s.workloads, ","), s.duration, s.records, s.itemSize, s.clients)
+	if len(s.curve) > 0 {
+		fmt.Fprintf(stdout, "latency curve: after each workload, open loop at %s of its peak, %v each\n", levelsText(s.curve), s.curveDuration)
+	}
 	var results []result
+	var curves []curve
 	for round := 1; round <= s.rounds; round++ {
 		order := slices.Clone(s.targets)
 		if round%2 == 0 {
 			slices.Reverse(order)
 		}
 		for _, t := range order {
-			rs, err := s.runTarget(ctx, f, t, round, stdout, stderr)
+			rs, cs, err := s.runTarget(ctx, f, t, round, stdout, stderr)
 			results = append(results, rs...)
+			curves = append(curves, cs...)
 			if err != nil {
 				return fmt.Errorf("round %d, %s: %w", round, t, err)
 			}
@@ -151,15 +168,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintln(stdout)
 	printTable(stdout, summarize(results, s.targets, s.workloads), s.targets, s.workloads)
+	printCurves(stdout, curves, s.targets, s.workloads)
 	return nil
 }
 
-// runTarget starts target, loads it, runs every workload and stops it.
-func (s *settings) runTarget(ctx context.Context, f *fleet, target string, round int, stdout, stderr io.Writer) ([]result, error) {
+// runTarget starts target, loads it, runs every workload (each followed
+// by its latency curve if s.curve asks for one) and stops it.
+func (s *settings) runTarget(ctx context.Context, f *fleet, target string, round int, stdout, stderr io.Writer) ([]result, []curve, error) {
 	defer f.stopAll(10 * time.Second)
 	srv, err := launch(ctx, target, s.bins, f, filepath.Join(s.workDir, fmt.Sprintf("round%d-%s", round, target)))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	clients := make([]*dynamodb.Client, len(srv.endpoints))
 	for i, e := range srv.endpoints {
@@ -168,27 +187,38 @@ func (s *settings) runTarget(ctx context.Context, f *fleet, target string, round
 	first, _ := ycsb.WorkloadByName(s.workloads[0])
 	table := ycsb.NewTable("usertable", first, 1, false, clients)
 	if err := table.Create(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	load, err := ycsb.Load(ctx, s.config(first, stderr), table.Store)
 	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
+		return nil, nil, fmt.Errorf("load: %w", err)
 	}
 	fmt.Fprintf(stdout, "round %d %-8s load: %d records, %.0f records/s\n", round, target, load.Records, load.Throughput())
 	var results []result
+	var curves []curve
 	for _, name := range s.workloads {
 		w, _ := ycsb.WorkloadByName(name)
-		r, err := s.measure(ctx, srv, table, w, stderr)
+		r, _, err := s.measure(ctx, srv, table, s.config(w, stderr), stderr)
 		if err != nil {
-			return results, err
+			return results, curves, err
 		}
 		r.target, r.round = target, round
 		results = append(results, r)
 		fmt.Fprintf(stdout, "round %d %-8s %s: %8.0f ops/s, p99 %v, server CPU %.1f µs/op, writes/fsync %s, %d errors\n",
 			round, target, name, r.opsPerS, r.p99.Round(10*time.Microsecond), float64(r.cpu)/float64(time.Microsecond)/max(float64(r.ops), 1),
 			perSyncOf(r), r.errors)
+		if len(s.curve) == 0 {
+			continue
+		}
+		c, err := s.measureCurve(ctx, srv, table, w, r, stdout, stderr)
+		if len(c.points) > 0 {
+			curves = append(curves, c)
+		}
+		if err != nil {
+			return results, curves, err
+		}
 	}
-	return results, nil
+	return results, curves, nil
 }
 
 func perSyncOf(r result) string {
@@ -207,32 +237,34 @@ func (s *settings) config(w ycsb.Workload, stderr io.Writer) ycsb.Config {
 	return cfg
 }
 
-// measure runs one workload and reads the server's CPU time and log
-// counters around it.
-func (s *settings) measure(ctx context.Context, srv *server, table *ycsb.Table, w ycsb.Workload, stderr io.Writer) (result, error) {
+// measure runs one workload as cfg says (closed or open loop) and reads
+// the server's CPU time and log counters around it. It also returns the
+// run's report.
+func (s *settings) measure(ctx context.Context, srv *server, table *ycsb.Table, cfg ycsb.Config, stderr io.Writer) (result, *ycsb.Report, error) {
+	w := cfg.Workload
 	r := result{workload: w.Name, flotilla: srv.flotilla}
 	log0, err := srv.logCounters(ctx)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	cpu0, err := cpuOf(srv.procs)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
-	rep, err := ycsb.Run(ctx, s.config(w, stderr), table.Store)
+	rep, err := ycsb.Run(ctx, cfg, table.Store)
 	if err != nil {
-		return r, fmt.Errorf("run %s: %w", w.Name, err)
+		return r, nil, fmt.Errorf("run %s: %w", w.Name, err)
 	}
 	cpu1, err := cpuOf(srv.procs)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	log1, err := srv.logCounters(ctx)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	if err := srv.checkAlive(); err != nil {
-		return r, err
+		return r, nil, err
 	}
 	r.ops, r.errors, r.opsPerS = rep.Count(), rep.Errors(), rep.Throughput()
 	r.p99 = rep.Total().Quantile(0.99)
@@ -241,7 +273,7 @@ func (s *settings) measure(ctx context.Context, srv *server, table *ycsb.Table, 
 	if r.errors > 0 {
 		fmt.Fprintf(stderr, "compare: %d errors, first: %v\n", r.errors, rep.FirstErr())
 	}
-	return r, nil
+	return r, rep, nil
 }
 
 // logCounters reads a flotilla target's Raft log counters.
