@@ -51,6 +51,13 @@ func TestLogCounters(t *testing.T) {
 	if got := c.sub(before).perSync(); got != "4.0" {
 		t.Errorf("per sync = %s, want 4.0 (40 entries in 10 appends)", got)
 	}
+	shared, err := parseLogCounters([]byte(`{"groups":[{"id":"t/0","logAppends":9,"logEntries":30}],"raftLog":{"store":"pebble","commits":9,"walSyncs":3}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := shared.perSync(); got != "10.0" {
+		t.Errorf("per sync with a shared log store = %s, want 10.0 (30 entries in 3 WAL syncs)", got)
+	}
 	without, err := parseLogCounters([]byte(`{"nodeId":"n1","groups":[{"id":"catalog"}]}`))
 	if err != nil {
 		t.Fatal(err)

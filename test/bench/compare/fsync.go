@@ -8,24 +8,28 @@ import (
 	"net/http"
 )
 
-// logCounters are Raft log appends (syncs) and the entries they wrote,
-// summed over the groups of one or more nodes.
+// logCounters are Raft log appends and the entries they wrote, summed
+// over the groups of one or more nodes, and the write-ahead-log syncs of
+// the nodes' shared Raft log stores. With a shared store, appends of
+// different groups share WAL syncs, so the syncs are the fsyncs; with a
+// log file per group (raft-boltdb) every append is its own.
 type logCounters struct {
-	appends float64
-	entries float64
-	found   bool // the status reported the counters at all
+	appends  float64
+	entries  float64
+	walSyncs float64
+	found    bool // the status reported the counters at all
 }
 
 func (c logCounters) add(o logCounters) logCounters {
-	return logCounters{appends: c.appends + o.appends, entries: c.entries + o.entries, found: c.found && o.found}
+	return logCounters{appends: c.appends + o.appends, entries: c.entries + o.entries, walSyncs: c.walSyncs + o.walSyncs, found: c.found && o.found}
 }
 
 func (c logCounters) sub(o logCounters) logCounters {
-	return logCounters{appends: c.appends - o.appends, entries: c.entries - o.entries, found: c.found && o.found}
+	return logCounters{appends: c.appends - o.appends, entries: c.entries - o.entries, walSyncs: c.walSyncs - o.walSyncs, found: c.found && o.found}
 }
 
-// parseLogCounters sums every "logAppends" and "logEntries" number in a
-// GET /admin/status document, wherever the groups report them.
+// parseLogCounters sums every "logAppends", "logEntries" and "walSyncs"
+// number in a GET /admin/status document, wherever they are reported.
 func parseLogCounters(b []byte) (logCounters, error) {
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -48,6 +52,8 @@ func walk(v any, c *logCounters) {
 			case k == "logEntries" && isNum:
 				c.entries += n
 				c.found = true
+			case k == "walSyncs" && isNum:
+				c.walSyncs += n
 			default:
 				walk(x, c)
 			}
@@ -86,14 +92,17 @@ func readLogCounters(ctx context.Context, endpoints []string) (logCounters, erro
 	return sum, nil
 }
 
-// perSync formats entries per append over a run, "n/a" when the server
-// does not report them and "-" when nothing was appended.
+// perSync formats entries per fsync over a run: per WAL sync of a
+// shared log store when there is one, else per append; "n/a" when the
+// server does not report the counters and "-" when nothing was appended.
 func (c logCounters) perSync() string {
 	switch {
 	case !c.found:
 		return "n/a"
 	case c.appends <= 0:
 		return "-"
+	case c.walSyncs > 0:
+		return fmt.Sprintf("%.1f", c.entries/c.walSyncs)
 	}
 	return fmt.Sprintf("%.1f", c.entries/c.appends)
 }
