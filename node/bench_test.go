@@ -48,7 +48,7 @@ func newBenchNode(b *testing.B, seed bool) *benchNode {
 			b.Error(err)
 		}
 	})
-	bn := &benchNode{h: n.srv.Handler}
+	bn := &benchNode{h: n.Handler()}
 	bn.call(b, "CreateTable", []byte(`{"TableName":"bench",`+
 		`"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],`+
 		`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],`+

@@ -21,6 +21,7 @@ import (
 	"github.com/flotilla-db/flotilla/node/membership"
 	"github.com/flotilla-db/flotilla/replication/transport"
 	"github.com/flotilla-db/flotilla/router"
+	"github.com/valyala/fasthttp"
 	"google.golang.org/grpc"
 )
 
@@ -59,7 +60,8 @@ type Node struct {
 	catalog  *catalog.Catalog
 	data     *dataplane.Data
 	ln       net.Listener
-	srv      *http.Server
+	srv      *fasthttp.Server // the HTTP port (see newAPIServer)
+	handler  http.Handler     // the same endpoints on net/http
 
 	ctx    context.Context // ends when Close starts; parent of the node's loops
 	cancel context.CancelFunc
@@ -189,7 +191,8 @@ func (n *Node) bindHTTP() error {
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	n.srv = newHTTPServer(n.handler(rt), n.log)
+	n.handler = n.httpHandler(rt)
+	n.srv = newAPIServer(rt, n.handler, n.log)
 	return nil
 }
 
@@ -244,7 +247,7 @@ func (n *Node) GossipAddr() string { return n.members.Addr() }
 
 // Handler is the node's HTTP handler: the DynamoDB API and the node's own
 // endpoints, for serving requests in-process.
-func (n *Node) Handler() http.Handler { return n.srv.Handler }
+func (n *Node) Handler() http.Handler { return n.handler }
 
 // NodeID is this node's persistent id.
 func (n *Node) NodeID() string { return n.meta.NodeID }
@@ -288,8 +291,8 @@ func (n *Node) Close() error {
 func (n *Node) closeHTTP(ctx context.Context) error {
 	var err error
 	if n.srv != nil {
-		if serr := n.srv.Shutdown(ctx); serr != nil {
-			err = errors.Join(fmt.Errorf("node: drain HTTP: %w", serr), n.srv.Close())
+		if serr := n.srv.ShutdownWithContext(ctx); serr != nil {
+			err = fmt.Errorf("node: drain HTTP: %w", serr)
 		}
 	}
 	// Shutdown closes only listeners that Serve used; Run may never have run.

@@ -89,7 +89,7 @@ func TestReadyBeforeRun(t *testing.T) {
 		{"POST", "/ready", http.StatusTeapot},
 	}
 	api := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	h := n.handler(api)
+	h := n.httpHandler(api)
 	for _, tc := range tests {
 		t.Run(tc.method+tc.path, func(t *testing.T) {
 			rec := httptest.NewRecorder()

@@ -3,9 +3,7 @@ package router
 import (
 	"bytes"
 	"encoding/json"
-	"hash/crc32"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"github.com/flotilla-db/flotilla/partition/attr"
@@ -62,22 +60,15 @@ func appendResponse(dst []byte, v any) ([]byte, error) {
 // internalErrorBody is the response body when a response cannot be encoded.
 const internalErrorBody = `{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}`
 
-func (r *Router) writeJSON(w http.ResponseWriter, status int, v any) {
-	bp := r.bufs.get()
-	defer r.bufs.put(bp)
-	b, err := appendResponse((*bp)[:0], v)
+// appendJSON appends v's JSON encoding to dst and returns status, or an
+// InternalServerError when v cannot be encoded.
+func (r *Router) appendJSON(dst []byte, status int, v any) (int, []byte) {
+	b, err := appendResponse(dst, v)
 	if err != nil {
 		r.log.Error("encode response", "err", err)
-		b = append(b[:0], internalErrorBody...)
-		status = http.StatusInternalServerError
+		return http.StatusInternalServerError, append(dst[:0], internalErrorBody...)
 	}
-	*bp = b
-	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.0")
-	h.Set("x-amz-crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b) // the ResponseWriter copies b before returning
+	return status, b
 }
 
 // appendItemField appends `"name":item` after a '{' or a previous field;

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,42 +81,80 @@ const maxBodyBytes = 16 << 20
 
 const targetPrefix = "DynamoDB_20120810."
 
-// ServeHTTP serves one DynamoDB API request.
-func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	reqID := newRequestID()
-	w.Header().Set("x-amzn-RequestId", reqID)
+// Request is one DynamoDB API request as an HTTP server read it.
+type Request struct {
+	Method string // the HTTP method; the API takes POST only
+	Target string // the X-Amz-Target header, e.g. DynamoDB_20120810.GetItem
+	Host   string // the Host header
+	Body   []byte // the body; more than 16 MB is refused
+}
+
+// Response is the answer to a Request. Body is in the buffer the caller
+// passed to Serve. The caller writes the Header* values as the headers of
+// the same names, ContentType as Content-Type, and the body's CRC32
+// (crc32.ChecksumIEEE, decimal) as x-amz-crc32.
+type Response struct {
+	Status    int
+	RequestID string // x-amzn-RequestId
+	Body      []byte
+}
+
+// ContentType is the Content-Type of every API response.
+const ContentType = "application/x-amz-json-1.0"
+
+// Serve answers one DynamoDB API request, appending the response body to
+// dst. It is the HTTP server-independent core of ServeHTTP.
+func (r *Router) Serve(ctx context.Context, req Request, dst []byte) Response {
+	resp := Response{RequestID: newRequestID()}
 	if req.Method != http.MethodPost {
-		r.writeError(w, dberr.New(dberr.UnknownOperation, ""))
-		return
+		resp.Status, resp.Body = r.appendError(dst, dberr.New(dberr.UnknownOperation, ""))
+		return resp
 	}
-	target := req.Header.Get("X-Amz-Target")
-	op, ok := strings.CutPrefix(target, targetPrefix)
+	op, ok := strings.CutPrefix(req.Target, targetPrefix)
 	h := operations[op]
 	if !ok || h == nil {
-		r.writeError(w, dberr.New(dberr.UnknownOperation, ""))
-		return
+		resp.Status, resp.Body = r.appendError(dst, dberr.New(dberr.UnknownOperation, ""))
+		return resp
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, maxBodyBytes+1))
-	if err != nil {
-		r.writeError(w, dberr.New(dberr.Serialization, "Unable to read request body"))
-		return
+	if len(req.Body) > maxBodyBytes {
+		resp.Status, resp.Body = r.appendError(dst, dberr.Validationf("Request size exceeded %d bytes", maxBodyBytes))
+		return resp
 	}
-	if len(body) > maxBodyBytes {
-		r.writeError(w, dberr.Validationf("Request size exceeded %d bytes", maxBodyBytes))
-		return
-	}
-	ctx := context.WithValue(req.Context(), requestHostKey{}, req.Host)
-	resp, err := r.call(ctx, h, body)
+	ctx = context.WithValue(ctx, requestHostKey{}, req.Host)
+	v, err := r.call(ctx, h, req.Body)
 	if err != nil {
 		e := dberr.As(err)
 		if e.Kind == dberr.Internal && !errors.Is(err, context.Canceled) {
-			r.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
-				slog.String("op", op), slog.String("requestId", reqID), slog.Any("err", err))
+			r.log.LogAttrs(ctx, slog.LevelError, "request failed",
+				slog.String("op", op), slog.String("requestId", resp.RequestID), slog.Any("err", err))
 		}
-		r.writeError(w, e)
-		return
+		resp.Status, resp.Body = r.appendError(dst, e)
+		return resp
 	}
-	r.writeJSON(w, http.StatusOK, resp)
+	resp.Status, resp.Body = r.appendJSON(dst, http.StatusOK, v)
+	return resp
+}
+
+// ServeHTTP serves one DynamoDB API request.
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	bp := r.bufs.get()
+	defer r.bufs.put(bp)
+	var resp Response
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxBodyBytes+1))
+	if err != nil {
+		resp.RequestID = newRequestID()
+		resp.Status, resp.Body = r.appendError((*bp)[:0], dberr.New(dberr.Serialization, "Unable to read request body"))
+	} else {
+		resp = r.Serve(req.Context(), Request{Method: req.Method, Target: req.Header.Get("X-Amz-Target"), Host: req.Host, Body: body}, (*bp)[:0])
+	}
+	*bp = resp.Body
+	h := w.Header()
+	h["X-Amzn-Requestid"] = []string{resp.RequestID}
+	h["Content-Type"] = []string{ContentType}
+	h["X-Amz-Crc32"] = []string{strconv.FormatUint(uint64(crc32.ChecksumIEEE(resp.Body)), 10)}
+	h["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body) // the ResponseWriter copies the body before returning
 }
 
 // requestHostKey keys the Host header a request was sent to in its context,
@@ -145,7 +185,8 @@ type errorBody struct {
 	Item    any    `json:"Item,omitempty"`
 }
 
-func (r *Router) writeError(w http.ResponseWriter, e *dberr.Error) {
+// appendError appends e's response body to dst and returns its status.
+func (r *Router) appendError(dst []byte, e *dberr.Error) (int, []byte) {
 	we, ok := wireError[e.Kind]
 	if !ok {
 		we = wireError[dberr.Internal]
@@ -154,7 +195,7 @@ func (r *Router) writeError(w http.ResponseWriter, e *dberr.Error) {
 	if e.Kind == dberr.Internal && body.Message == "" {
 		body.Message = "Internal server error"
 	}
-	r.writeJSON(w, we.status, body)
+	return r.appendJSON(dst, we.status, body)
 }
 
 // decode unmarshals a request body into v, reporting malformed JSON and
