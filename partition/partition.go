@@ -97,6 +97,17 @@ func (p *Partition) Get(key attr.Item) (attr.Item, error) {
 	return getItem(p.db, k)
 }
 
+// GetEncoded returns the storage encoding (attr.AppendItem) of the item
+// with key's key attributes, or nil when there is none. The slice is the
+// caller's.
+func (p *Partition) GetEncoded(key attr.Item) ([]byte, error) {
+	k, err := p.ks.itemKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return getCopy(p.db, k)
+}
+
 // Drop deletes every item and the partition's metadata (DeleteTable). Like
 // ApplyBatch, it must not run concurrently with other writes.
 func (p *Partition) Drop() error {

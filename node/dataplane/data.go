@@ -232,14 +232,24 @@ func (d *Data) Write(ctx context.Context, t *schema.Table, p *schema.Partition, 
 // Get reads one item: from the leader after a ReadIndex when consistent,
 // else from any replica (this node's first).
 func (d *Data) Get(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, consistent bool) (attr.Item, error) {
-	if v, ok, err := readUnsafe(d, p, "get", func(pt *partition.Partition) (attr.Item, error) { return pt.Get(key) }); ok {
+	b, err := d.GetEncoded(ctx, t, p, key, consistent)
+	if err != nil {
+		return nil, err
+	}
+	return decodeItem(b)
+}
+
+// GetEncoded reads one item as Get does and returns its storage encoding
+// (attr.AppendItem), or nil when there is none, without decoding it.
+func (d *Data) GetEncoded(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, consistent bool) ([]byte, error) {
+	if v, ok, err := readUnsafe(d, p, "get", func(pt *partition.Partition) ([]byte, error) { return pt.GetEncoded(key) }); ok {
 		return v, err
 	}
-	return run(ctx, d, p, op[attr.Item]{
+	return run(ctx, d, p, op[[]byte]{
 		name:    "get",
 		instant: !consistent,
-		local:   func(ctx context.Context, r Replica) (attr.Item, error) { return localGet(ctx, r, key, consistent) },
-		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) (attr.Item, error) {
+		local:   func(ctx context.Context, r Replica) ([]byte, error) { return localGetEncoded(ctx, r, key, consistent) },
+		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) ([]byte, error) {
 			resp, err := c.Get(ctx, &datapb.GetRequest{PartitionId: p.ID, Epoch: p.Epoch, Key: itemBytes(key), Consistent: consistent})
 			if err != nil {
 				return nil, rpcErr(err)
@@ -247,7 +257,10 @@ func (d *Data) Get(ctx context.Context, t *schema.Table, p *schema.Partition, ke
 			if err := outcomeErr(resp.GetOutcome(), from); err != nil {
 				return nil, err
 			}
-			return decodeItem(resp.GetItem())
+			if len(resp.GetItem()) == 0 {
+				return nil, nil
+			}
+			return resp.GetItem(), nil
 		},
 	})
 }

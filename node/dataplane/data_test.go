@@ -179,6 +179,19 @@ func TestReadRouting(t *testing.T) {
 			}
 		})
 	}
+	t.Run("encoded", func(t *testing.T) {
+		enc, err := c.nodes["a"].data.GetEncoded(context.Background(), testTable(*p), p, key, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it, err := attr.DecodeItem(enc); err != nil || it["v"].S != "fresh" {
+			t.Errorf("GetEncoded from the leader decodes to %v, %v; want v=fresh", it, err)
+		}
+		missing, err := c.nodes["a"].data.GetEncoded(context.Background(), testTable(*p), p, item("absent", 1, nil), true)
+		if err != nil || missing != nil {
+			t.Errorf("GetEncoded of a missing item = %x, %v; want nil, nil", missing, err)
+		}
+	})
 	t.Run("eventual without a reachable leader", func(t *testing.T) {
 		c.nodes["b"].groups.remove(1)
 		it, err := c.nodes["a"].data.Get(context.Background(), testTable(*p), p, key, false)

@@ -56,11 +56,11 @@ func readReady(ctx context.Context, r Replica, consistent bool) error {
 	return classify(r.ReadIndex(ctx))
 }
 
-func localGet(ctx context.Context, r Replica, key attr.Item, consistent bool) (attr.Item, error) {
+func localGetEncoded(ctx context.Context, r Replica, key attr.Item, consistent bool) ([]byte, error) {
 	if err := readReady(ctx, r, consistent); err != nil {
 		return nil, err
 	}
-	return r.Partition().Get(key)
+	return r.Partition().GetEncoded(key)
 }
 
 func localQuery(ctx context.Context, r Replica, in *partition.QueryInput) (*partition.Page, error) {

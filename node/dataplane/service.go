@@ -95,11 +95,7 @@ func (s *Service) get(ctx context.Context, req *datapb.GetRequest) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	it, err := localGet(ctx, r, key, req.GetConsistent())
-	if err != nil {
-		return nil, err
-	}
-	return itemBytes(it), nil
+	return localGetEncoded(ctx, r, key, req.GetConsistent())
 }
 
 // Query reads one page of a query.

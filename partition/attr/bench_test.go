@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -109,4 +111,34 @@ func BenchmarkValidateItem(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkGetItemJSON compares writing a stored 1 KB item's wire JSON by
+// decoding it first with transcoding it directly.
+func BenchmarkGetItemJSON(b *testing.B) {
+	it := Item{"ycsb_key": Str("user1234567890")}
+	for i := range 10 {
+		it["field"+strconv.Itoa(i)] = Str(strings.Repeat("x", 93))
+	}
+	enc := AppendItem(nil, it)
+	buf := make([]byte, 0, 4096)
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			d, err := DecodeItem(enc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf = AppendItemJSON(buf[:0], d)
+		}
+	})
+	b.Run("transcode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var err error
+			if buf, err = AppendEncodedItemJSON(buf[:0], enc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
