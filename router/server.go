@@ -198,9 +198,20 @@ func (r *Router) appendError(dst []byte, e *dberr.Error) (int, []byte) {
 	return r.appendJSON(dst, we.status, body)
 }
 
-// decode unmarshals a request body into v, reporting malformed JSON and
-// wrongly typed fields as DynamoDB does.
+// decode unmarshals a request body into v (a zero value), reporting
+// malformed JSON and wrongly typed fields as DynamoDB does. The hot request
+// types try their hand-written fast path first (fastdecode.go), which gives
+// up, leaving v untouched, on anything but the plain shape, so every error
+// and corner case is encoding/json's.
 func decode(body []byte, v any) error {
+	if fd, ok := v.(fastDecoder); ok && fd.decodeFast(body) {
+		return nil
+	}
+	return decodeJSON(body, v)
+}
+
+// decodeJSON is decode's general path, through encoding/json.
+func decodeJSON(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		var de *dberr.Error
 		if errors.As(err, &de) {
