@@ -50,6 +50,14 @@ type Data interface {
 	Stats(ctx context.Context, t *schema.Table) (items, bytes int64, err error)
 }
 
+// EncodedReader is an optional Data capability: GetEncoded returns, as
+// Data.Get would return the item, the storage encoding (attr.AppendItem)
+// of the item with the given primary key, or nil. GetItem without a
+// projection writes its JSON straight from the encoding.
+type EncodedReader interface {
+	GetEncoded(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, consistent bool) ([]byte, error)
+}
+
 // ErrStaleMap is wrapped by a Data call that found the caller's partition
 // map out of date: the partition it was sent to no longer exists or its
 // replicas moved, as a node whose catalog is newer said. Nothing was

@@ -577,6 +577,13 @@ func (r *Router) getItem(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	consistent := req.ConsistentRead != nil && *req.ConsistentRead
+	if er, ok := r.cfg.Data.(EncodedReader); ok && paths == nil && !wantCapacity(req.ReturnConsumedCapacity) {
+		enc, err := r.readEncoded(ctx, er, t, req.Key, consistent)
+		if err != nil {
+			return nil, fmt.Errorf("router: GetItem on table %s: %w", t.Name, err)
+		}
+		return encodedItemOutput(enc), nil
+	}
 	item, err := r.readItem(ctx, t, req.Key, consistent)
 	if err != nil {
 		return nil, fmt.Errorf("router: GetItem on table %s: %w", t.Name, err)

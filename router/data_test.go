@@ -47,6 +47,23 @@ var dataTables = []schema.Table{
 
 func newDataEnv(t *testing.T) *dataEnv {
 	t.Helper()
+	return newDataEnvWith(t, func(d *fakeData) Data { return d })
+}
+
+// encodedData adds EncodedReader to a fakeData.
+type encodedData struct{ *fakeData }
+
+func (d encodedData) GetEncoded(ctx context.Context, t *schema.Table, p *schema.Partition, key attr.Item, consistent bool) ([]byte, error) {
+	it, err := d.Get(ctx, t, p, key, consistent)
+	if err != nil || it == nil {
+		return nil, err
+	}
+	return attr.AppendItem(nil, it), nil
+}
+
+// newDataEnvWith is newDataEnv with the router's Data made by wrap.
+func newDataEnvWith(t *testing.T, wrap func(*fakeData) Data) *dataEnv {
+	t.Helper()
 	cat := newFakeCatalog()
 	for _, tb := range dataTables {
 		tb.Status, tb.BillingMode = schema.StatusActive, schema.BillingPayPerRequest
@@ -57,7 +74,7 @@ func newDataEnv(t *testing.T) *dataEnv {
 	e := &dataEnv{items: map[string]map[string]attr.Item{}}
 	e.data = &fakeData{writeFn: e.write, getFn: e.get, queryFn: e.query, scanFn: e.scan}
 	cfg := DefaultConfig()
-	cfg.Catalog, cfg.Data = cat, e.data
+	cfg.Catalog, cfg.Data = cat, wrap(e.data)
 	r, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -480,8 +497,16 @@ func TestConditionalCheckFailed(t *testing.T) {
 	}
 }
 
+// TestGetItemResponses checks GetItem's answers with a Data that returns
+// items and with one that returns their encoding (EncodedReader).
 func TestGetItemResponses(t *testing.T) {
-	e := newDataEnv(t)
+	t.Run("items", func(t *testing.T) { testGetItemResponses(t, newDataEnv(t)) })
+	t.Run("encoded", func(t *testing.T) {
+		testGetItemResponses(t, newDataEnvWith(t, func(d *fakeData) Data { return encodedData{d} }))
+	})
+}
+
+func testGetItemResponses(t *testing.T, e *dataEnv) {
 	e.mustOK(t, "PutItem", `{"TableName":"hash","Item":{"pk":{"S":"a"},"x":{"S":"1"},"y":{"N":"2"}}}`)
 	cases := []struct{ name, body, want string }{
 		{"missing item", `{"TableName":"hash","Key":{"pk":{"S":"zz"}}}`, `{}`},

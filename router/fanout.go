@@ -44,6 +44,17 @@ func (r *Router) readItem(ctx context.Context, t *schema.Table, key attr.Item, c
 	})
 }
 
+// readEncoded is readItem through an EncodedReader.
+func (r *Router) readEncoded(ctx context.Context, er EncodedReader, t *schema.Table, key attr.Item, consistent bool) ([]byte, error) {
+	return withFreshMap(ctx, r, t, func(t *schema.Table) ([]byte, error) {
+		p, err := partitionFor(t, key[t.Key.Hash.Name])
+		if err != nil {
+			return nil, err
+		}
+		return er.GetEncoded(ctx, t, p, key, consistent)
+	})
+}
+
 // queryPage reads one page of a query from the one partition of its
 // partition key.
 func (r *Router) queryPage(ctx context.Context, t *schema.Table, in *partition.QueryInput) (*partition.Page, error) {

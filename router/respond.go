@@ -3,6 +3,7 @@ package router
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -159,7 +160,24 @@ func (o *writeOutput) appendJSON(dst []byte) ([]byte, error) {
 	return appendItemResponse(dst, "Attributes", o.Attributes, o.ConsumedCapacity)
 }
 
+// encodedItemOutput is a GetItem response of the whole item, without
+// consumed capacity, from the item's storage encoding (nil: no item).
+type encodedItemOutput []byte
+
+func (o encodedItemOutput) appendJSON(dst []byte) ([]byte, error) {
+	if o == nil {
+		return append(dst, "{}"...), nil
+	}
+	dst = append(dst, `{"Item":`...)
+	dst, err := attr.AppendEncodedItemJSON(dst, o)
+	if err != nil {
+		return dst, fmt.Errorf("router: stored item: %w", err)
+	}
+	return append(dst, '}'), nil
+}
+
 var (
+	_ jsonAppender = encodedItemOutput(nil)
 	_ jsonAppender = (*getItemOutput)(nil)
 	_ jsonAppender = (*writeOutput)(nil)
 )
