@@ -34,6 +34,12 @@ type proc struct {
 // start runs name's command with output to a log file in the fleet's
 // directory. The process gets SIGKILL if this one dies.
 func (f *fleet) start(name string, argv ...string) (*proc, error) {
+	return f.startEnv(name, nil, argv...)
+}
+
+// startEnv is start with extra environment variables (NAME=value) on top
+// of this process's environment.
+func (f *fleet) startEnv(name string, env []string, argv ...string) (*proc, error) {
 	log := filepath.Join(f.dir, name+".log")
 	out, err := os.Create(log)
 	if err != nil {
@@ -42,6 +48,9 @@ func (f *fleet) start(name string, argv ...string) (*proc, error) {
 	defer out.Close() // the child has its own copy
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = out, out
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)

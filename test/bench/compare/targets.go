@@ -77,7 +77,11 @@ func launchNull(bins binaries, f *fleet) (*server, error) {
 }
 
 // launchFlotilla starts n nodes as test/cluster/run-local.sh does (a
-// single node without --join), each with its default settings.
+// single node without --join), each with its default settings. The nodes
+// of a cluster share this machine's cores, so each runs with GOMAXPROCS=1
+// (unless GOMAXPROCS is set here), as a node given one CPU (a Kubernetes
+// CPU limit, which Go reads) would: three Go schedulers sized for every
+// core would spin against one another.
 func launchFlotilla(bins binaries, f *fleet, dir string, n int) (*server, error) {
 	type node struct{ http, grpc, gossip string }
 	nodes := make([]node, n)
@@ -102,7 +106,11 @@ func launchFlotilla(bins binaries, f *fleet, dir string, n int) (*server, error)
 		if n > 1 {
 			args = append(args, "--join", strings.Join(gossip, ","), "--bootstrap-expect", strconv.Itoa(n))
 		}
-		p, err := f.start(fmt.Sprintf("flotilla-%d-%s", n, name), args...)
+		var env []string
+		if n > 1 && os.Getenv("GOMAXPROCS") == "" {
+			env = []string{"GOMAXPROCS=1"}
+		}
+		p, err := f.startEnv(fmt.Sprintf("flotilla-%d-%s", n, name), env, args...)
 		if err != nil {
 			return nil, err
 		}
