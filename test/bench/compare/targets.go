@@ -38,7 +38,24 @@ var targetNames = []string{"null", "single", "cluster", "dynalite"}
 
 // launch starts target name with data under dir and waits until it
 // answers.
+// launch starts target name and waits until it is ready. A server that
+// lost its port to another process between freeAddr and its own listen
+// (the clients' ephemeral ports come from the same range) is started
+// again on fresh ports, up to three times.
 func launch(ctx context.Context, name string, bins binaries, f *fleet, dir string) (*server, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := launchOnce(ctx, name, bins, f, dir)
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+			return s, err
+		}
+		f.stopAll(10 * time.Second)
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func launchOnce(ctx context.Context, name string, bins binaries, f *fleet, dir string) (*server, error) {
 	var (
 		s   *server
 		err error
