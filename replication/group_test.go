@@ -59,13 +59,20 @@ func TestReadIndex(t *testing.T) {
 	c := newCluster(t, 3, testConfig())
 	l := c.leader()
 	c.apply(putCmd("a", "1"))
+	f := c.followers()[0]
+	// A follower names the leader once it has heard from it; the write
+	// above needed only one of the two followers.
+	eventually(t, "the follower knows the leader", func() bool {
+		id, _ := f.group.Leader()
+		return id == l.id
+	})
 	cases := []struct {
 		name    string
 		node    *node
 		wantErr error
 	}{
 		{"leader", l, nil},
-		{"follower", c.followers()[0], replication.ErrNotLeader},
+		{"follower", f, replication.ErrNotLeader},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
