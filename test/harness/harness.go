@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -262,12 +265,43 @@ func NewClient(endpoint string) *dynamodb.Client {
 // FreeAddr returns a 127.0.0.1 address with a port that was free a moment ago.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
+	// A port the kernel hands out for :0 comes from the ephemeral range,
+	// where any outgoing connection (another test's client, say) may take
+	// it before the server binds it. A free port below that range is
+	// never given to an outgoing connection.
+	if low := ephemeralLow(); low > minPickedPort+1000 {
+		for range 100 {
+			addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(minPickedPort+rand.IntN(low-minPickedPort)))
+			if l, err := net.Listen("tcp", addr); err == nil {
+				l.Close()
+				return addr
+			}
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("find a free port: %v", err)
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// minPickedPort is the lowest port FreeAddr picks.
+const minPickedPort = 10000
+
+// ephemeralLow returns the first port of the kernel's ephemeral range, or
+// 0 when it cannot be read.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	low, _ := strconv.Atoi(f[0])
+	return low
 }
 
 // Context returns a context that ends with the test or after timeout.
