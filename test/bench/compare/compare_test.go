@@ -279,12 +279,7 @@ func TestPrintCurves(t *testing.T) {
 // and a flotilla node over two rounds, and checks that no server is left
 // running afterwards.
 func TestCompareNullAndSingle(t *testing.T) {
-	null := filepath.Join(t.TempDir(), "nullserver")
-	build := exec.Command("go", "build", "-o", null, "./test/bench/nullserver")
-	build.Dir = harness.ModuleRoot()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build nullserver: %v\n%s", err, out)
-	}
+	null := buildNullserver(t)
 	work := t.TempDir()
 	args := []string{"--flotilla", harness.Binary(t), "--nullserver", null, "--targets", "null,single", "--workloads", "a",
 		"--duration", "300ms", "--rounds", "2", "--records", "50", "--clients", "2", "--work-dir", work, "--quiet"}
@@ -314,6 +309,19 @@ func TestCompareNullAndSingle(t *testing.T) {
 	}
 }
 
+// buildNullserver builds test/bench/nullserver into a temporary
+// directory and returns the binary's path.
+func buildNullserver(t *testing.T) string {
+	t.Helper()
+	null := filepath.Join(t.TempDir(), "nullserver")
+	build := exec.Command("go", "build", "-o", null, "./test/bench/nullserver")
+	build.Dir = harness.ModuleRoot()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build nullserver: %v\n%s", err, out)
+	}
+	return null
+}
+
 // processesMentioning returns the processes whose command line holds s.
 func processesMentioning(t *testing.T, s string) []string {
 	t.Helper()
@@ -335,12 +343,7 @@ func processesMentioning(t *testing.T, s string) []string {
 // a one-level latency curve and checks that the curve table is printed
 // with a row for that level.
 func TestCompareNullCurve(t *testing.T) {
-	null := filepath.Join(t.TempDir(), "nullserver")
-	build := exec.Command("go", "build", "-o", null, "./test/bench/nullserver")
-	build.Dir = harness.ModuleRoot()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build nullserver: %v\n%s", err, out)
-	}
+	null := buildNullserver(t)
 	work := t.TempDir()
 	args := []string{"--nullserver", null, "--targets", "null", "--workloads", "a", "--duration", "300ms", "--rounds", "1",
 		"--records", "50", "--clients", "2", "--work-dir", work, "--quiet", "--curve", "50", "--curve-duration", "1s"}
