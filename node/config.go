@@ -120,6 +120,9 @@ func (r RaftConfig) replication() replication.Config {
 	c.HeartbeatTimeout, c.ElectionTimeout = r.HeartbeatTimeout, r.ElectionTimeout
 	c.LeaderLeaseTimeout, c.CommitTimeout = r.LeaderLeaseTimeout, r.CommitTimeout
 	c.SnapshotInterval, c.SnapshotThreshold, c.TrailingLogs = r.SnapshotInterval, r.SnapshotThreshold, r.TrailingLogs
+	// A follower that heard nothing for half the time after which it
+	// would call an election stops serving follower reads.
+	c.FollowerReadLag = r.HeartbeatTimeout / 2
 	return c
 }
 

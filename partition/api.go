@@ -60,6 +60,9 @@ type Result struct {
 	// ItemBytes is the size of the larger of the item's old and new
 	// versions (attr.ItemSize), for write capacity units; 0 if unknown.
 	ItemBytes int
+	// Index is the replication log index the command was applied at: once
+	// a replica has applied it, reads there see the command's effect.
+	Index uint64
 }
 
 // QueryInput is one page of a Query on this partition.

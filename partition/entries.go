@@ -52,6 +52,7 @@ func (p *Partition) ApplyEntries(entries []Entry) ([]Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("partition %d: apply index %d: %w", p.id, e.Index, err)
 		}
+		res.Index = e.Index
 		results[i] = res
 		m.applied = e.Index
 		applied = true

@@ -65,6 +65,10 @@ type Config struct {
 	// gathers into one log append, that is one fsync, and the size of
 	// the proposal queue.
 	MaxAppendEntries int
+	// FollowerReadLag is the longest a follower may go without hearing
+	// from its leader and still serve eventually consistent reads (see
+	// Group.FollowerReadIndex); 0 turns follower reads off.
+	FollowerReadLag time.Duration
 }
 
 // DefaultConfig returns production timings; the caller fills in the group,
@@ -79,6 +83,7 @@ func DefaultConfig() Config {
 		SnapshotThreshold:  8192,
 		TrailingLogs:       10240,
 		MaxAppendEntries:   512,
+		FollowerReadLag:    500 * time.Millisecond,
 	}
 }
 

@@ -32,6 +32,7 @@ type Group struct {
 	log   *slog.Logger
 	raft  *raft.Raft
 	store *countingStore
+	logs  raft.LogStore // store behind raft's cache of recent entries
 	reads *readIndexer
 	peers *peerWatch
 
@@ -112,6 +113,7 @@ func (g *Group) start() error {
 	if err != nil {
 		return fmt.Errorf("replication: group %s: %w", g.cfg.ID, err)
 	}
+	g.logs = logs
 	g.raft, err = raft.NewRaft(rc, g.cfg.FSM, logs, g.store, snaps, g.cfg.Transport)
 	if err != nil {
 		return fmt.Errorf("replication: group %s: start raft: %w", g.cfg.ID, err)

@@ -112,7 +112,7 @@ func decodeItem(b []byte) (attr.Item, error) {
 // ---- writes ----
 
 func resultToPB(res partition.Result) (*datapb.WriteResponse, error) {
-	out := &datapb.WriteResponse{Outcome: outcomeOf(nil), Attributes: itemBytes(res.Attributes), ItemBytes: int64(res.ItemBytes)}
+	out := &datapb.WriteResponse{Outcome: outcomeOf(nil), Attributes: itemBytes(res.Attributes), ItemBytes: int64(res.ItemBytes), Index: res.Index}
 	if res.Err != nil {
 		var de *dberr.Error
 		if !errors.As(res.Err, &de) {
@@ -128,7 +128,7 @@ func resultFromPB(r *datapb.WriteResponse) (partition.Result, error) {
 	if err != nil {
 		return partition.Result{}, err
 	}
-	return partition.Result{Attributes: attrs, Err: errorFromPB(r.GetResultError()), ItemBytes: int(r.GetItemBytes())}, nil
+	return partition.Result{Attributes: attrs, Err: errorFromPB(r.GetResultError()), ItemBytes: int(r.GetItemBytes()), Index: r.GetIndex()}, nil
 }
 
 // ---- reads ----

@@ -38,6 +38,11 @@ type Config struct {
 	// is served by this node's replica as it stands, with no ReadIndex and
 	// no leader check. Partitions hosted elsewhere are read as usual.
 	UnsafeStaleReads bool
+	// LocalReadWait is how long an eventually consistent read may wait
+	// for this node's replica of its partition to apply what the read must
+	// see before it goes to the leader instead; 0 sends every such read to
+	// the leader while the leader is reachable (see Data.GetEncoded).
+	LocalReadWait time.Duration
 }
 
 // DefaultConfig returns production timings; the caller fills in Groups,
@@ -48,6 +53,7 @@ func DefaultConfig() Config {
 		RetryBackoff:    10 * time.Millisecond,
 		MaxRetryBackoff: 200 * time.Millisecond,
 		WriteReserve:    50 * time.Millisecond,
+		LocalReadWait:   5 * time.Millisecond,
 	}
 }
 
@@ -73,6 +79,9 @@ func (c *Config) Validate() error {
 		if d.v <= 0 {
 			errs = append(errs, fmt.Errorf("dataplane: Config.%s must be positive, got %v", d.name, d.v))
 		}
+	}
+	if c.LocalReadWait < 0 {
+		errs = append(errs, fmt.Errorf("dataplane: Config.LocalReadWait must not be negative, got %v", c.LocalReadWait))
 	}
 	return errors.Join(errs...)
 }

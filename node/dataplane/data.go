@@ -20,8 +20,9 @@ import (
 // Data implements router.Data over the partitions' Raft groups, local or
 // on other nodes.
 type Data struct {
-	cfg Config
-	log *slog.Logger
+	cfg   Config
+	log   *slog.Logger
+	marks marks
 }
 
 // New returns a Data; it rejects an invalid Config.
@@ -44,8 +45,8 @@ type op[T any] struct {
 	// its outcome unknown and it is not retried.
 	write bool
 	// instant marks an op whose local attempt neither blocks nor needs a
-	// deadline (an eventually consistent read): on a node that leads the
-	// partition it is served at once, without a route or a deadline.
+	// deadline (an eventually consistent read): this node's replica serves
+	// it without a route or a deadline when it may (see onLocalReplica).
 	instant bool
 	local   func(ctx context.Context, r Replica) (T, error)
 	remote  func(ctx context.Context, c datapb.DataServiceClient, from string) (T, error)
@@ -69,7 +70,7 @@ func rpcErr(err error) error {
 // between rounds, until it succeeds, fails for good or ctx ends.
 func run[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, error) {
 	if o.instant {
-		if v, ok := onLocalLeader(ctx, d, p, o); ok {
+		if v, ok := onLocalReplica(ctx, d, p, o); ok {
 			return v, nil
 		}
 	}
@@ -112,18 +113,42 @@ func run[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, 
 	}
 }
 
-// onLocalLeader runs an instant op on this node's replica of p when this
-// node leads p, which is where a route would try first. False when it
-// does not, or when the attempt failed: the caller then takes the full
-// route, which retries or reports the failure.
-func onLocalLeader[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, bool) {
+// onLocalReplica runs an instant op on this node's replica of p when it
+// may serve it: as the leader, or as a follower in touch with the leader
+// (Replica.FollowerReadIndex). Either way the replica must first have
+// applied p's mark, so that this node's clients read their own writes and
+// never see older state than they saw before; a follower must also have
+// applied what the leader had committed as of its last append. It waits
+// up to Config.LocalReadWait for that. False when it may not, or when the
+// attempt failed: the caller then takes the full route (the leader first),
+// which retries or reports the failure.
+func onLocalReplica[T any](ctx context.Context, d *Data, p *schema.Partition, o op[T]) (T, bool) {
 	var zero T
 	r, ok := d.cfg.Groups.Replica(p.ID)
 	if !ok {
 		return zero, false
 	}
+	need := d.marks.get(p.ID)
 	if id, _ := r.Leader(); string(id) != d.cfg.NodeID {
-		return zero, false
+		if d.cfg.LocalReadWait <= 0 {
+			return zero, false
+		}
+		idx, ok := r.FollowerReadIndex()
+		if !ok {
+			return zero, false
+		}
+		need = max(need, idx)
+	}
+	if r.AppliedIndex() < need {
+		if d.cfg.LocalReadWait <= 0 {
+			return zero, false
+		}
+		wait, cancel := context.WithTimeout(ctx, d.cfg.LocalReadWait)
+		err := r.WaitApplied(wait, need)
+		cancel()
+		if err != nil {
+			return zero, false
+		}
 	}
 	v, err := o.local(ctx, r)
 	if err != nil {
@@ -212,7 +237,7 @@ func pause(ctx context.Context, d time.Duration) bool {
 // Write applies cmd on partition p's leader.
 func (d *Data) Write(ctx context.Context, t *schema.Table, p *schema.Partition, cmd *partition.Command) (partition.Result, error) {
 	data := partition.EncodeCommand(cmd)
-	return run(ctx, d, p, op[partition.Result]{
+	res, err := run(ctx, d, p, op[partition.Result]{
 		name:  "write",
 		write: true,
 		local: func(ctx context.Context, r Replica) (partition.Result, error) { return localWrite(ctx, r, data) },
@@ -227,6 +252,10 @@ func (d *Data) Write(ctx context.Context, t *schema.Table, p *schema.Partition, 
 			return resultFromPB(resp)
 		},
 	})
+	if err == nil {
+		d.marks.raise(p.ID, res.Index)
+	}
+	return res, err
 }
 
 // Get reads one item: from the leader after a ReadIndex when consistent,
@@ -248,7 +277,10 @@ func (d *Data) GetEncoded(ctx context.Context, t *schema.Table, p *schema.Partit
 	return run(ctx, d, p, op[[]byte]{
 		name:    "get",
 		instant: !consistent,
-		local:   func(ctx context.Context, r Replica) ([]byte, error) { return localGetEncoded(ctx, r, key, consistent) },
+		local: func(ctx context.Context, r Replica) ([]byte, error) {
+			it, _, err := localGetEncoded(ctx, r, key, consistent)
+			return it, err
+		},
 		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) ([]byte, error) {
 			resp, err := c.Get(ctx, &datapb.GetRequest{PartitionId: p.ID, Epoch: p.Epoch, Key: itemBytes(key), Consistent: consistent})
 			if err != nil {
@@ -257,6 +289,7 @@ func (d *Data) GetEncoded(ctx context.Context, t *schema.Table, p *schema.Partit
 			if err := outcomeErr(resp.GetOutcome(), from); err != nil {
 				return nil, err
 			}
+			d.marks.raise(p.ID, resp.GetAppliedIndex())
 			if len(resp.GetItem()) == 0 {
 				return nil, nil
 			}
@@ -273,14 +306,17 @@ func (d *Data) Query(ctx context.Context, t *schema.Table, p *schema.Partition, 
 	return run(ctx, d, p, op[*partition.Page]{
 		name:    "query",
 		instant: !in.Consistent,
-		local:   func(ctx context.Context, r Replica) (*partition.Page, error) { return localQuery(ctx, r, in) },
+		local: func(ctx context.Context, r Replica) (*partition.Page, error) {
+			page, _, err := localQuery(ctx, r, in)
+			return page, err
+		},
 		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) (*partition.Page, error) {
 			req, err := queryToPB(t, p, in)
 			if err != nil {
 				return nil, err
 			}
 			resp, err := c.Query(ctx, req)
-			return pageResult(resp, err, from)
+			return d.pageResult(p, resp, err, from)
 		},
 	})
 }
@@ -293,26 +329,30 @@ func (d *Data) Scan(ctx context.Context, t *schema.Table, p *schema.Partition, i
 	return run(ctx, d, p, op[*partition.Page]{
 		name:    "scan",
 		instant: !in.Consistent,
-		local:   func(ctx context.Context, r Replica) (*partition.Page, error) { return localScan(ctx, r, in) },
+		local: func(ctx context.Context, r Replica) (*partition.Page, error) {
+			page, _, err := localScan(ctx, r, in)
+			return page, err
+		},
 		remote: func(ctx context.Context, c datapb.DataServiceClient, from string) (*partition.Page, error) {
 			req, err := scanToPB(p, in)
 			if err != nil {
 				return nil, err
 			}
 			resp, err := c.Scan(ctx, req)
-			return pageResult(resp, err, from)
+			return d.pageResult(p, resp, err, from)
 		},
 	})
 }
 
-// pageResult decodes a Query or Scan answer.
-func pageResult(resp *datapb.PageResponse, err error, from string) (*partition.Page, error) {
+// pageResult decodes a Query or Scan answer from another node about p.
+func (d *Data) pageResult(p *schema.Partition, resp *datapb.PageResponse, err error, from string) (*partition.Page, error) {
 	if err != nil {
 		return nil, rpcErr(err)
 	}
 	if err := outcomeErr(resp.GetOutcome(), from); err != nil {
 		return nil, err
 	}
+	d.marks.raise(p.ID, resp.GetAppliedIndex())
 	return pageFromPB(resp)
 }
 

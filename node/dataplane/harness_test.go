@@ -37,6 +37,8 @@ type fakeReplica struct {
 	addr     string
 	index    uint64
 	block    chan struct{} // when set, Apply waits for it or ctx
+	// followerIndex, when set on a follower, is its FollowerReadIndex.
+	followerIndex uint64
 
 	applies, readIndexes atomic.Int64
 	// lostReads is how many ReadIndex calls still fail with a lost
@@ -100,6 +102,27 @@ func (r *fakeReplica) ReadIndex(context.Context) error {
 }
 
 func (r *fakeReplica) Partition() *partition.Partition { return r.p }
+
+// FollowerReadIndex: a fake follower serves follower reads once
+// followerIndex is set, after applying up to it.
+func (r *fakeReplica) FollowerReadIndex() (uint64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.followerIndex, !r.leader && r.followerIndex > 0
+}
+
+func (r *fakeReplica) AppliedIndex() uint64 { return r.p.AppliedIndex() }
+
+func (r *fakeReplica) WaitApplied(ctx context.Context, index uint64) error {
+	for r.p.AppliedIndex() < index {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return nil
+}
 
 func (r *fakeReplica) Leader() (raft.ServerID, raft.ServerAddress) {
 	r.mu.Lock()

@@ -24,6 +24,15 @@ type Replica interface {
 	// Leader is the group's leader as this replica knows it (empty when
 	// unknown).
 	Leader() (raft.ServerID, raft.ServerAddress)
+	// FollowerReadIndex returns, on a follower in touch with its leader,
+	// the log index it must have applied before it serves an eventually
+	// consistent read; false when it may not serve one.
+	FollowerReadIndex() (uint64, bool)
+	// AppliedIndex is the last log index the partition reflects.
+	AppliedIndex() uint64
+	// WaitApplied returns once AppliedIndex is at least index, or with
+	// ctx's error.
+	WaitApplied(ctx context.Context, index uint64) error
 }
 
 // Groups finds the partition replicas hosted on this node.

@@ -56,23 +56,32 @@ func readReady(ctx context.Context, r Replica, consistent bool) error {
 	return classify(r.ReadIndex(ctx))
 }
 
-func localGetEncoded(ctx context.Context, r Replica, key attr.Item, consistent bool) ([]byte, error) {
+// The local reads return the replica's applied index from before the
+// read, with what they read: the read reflects at least that index.
+
+func localGetEncoded(ctx context.Context, r Replica, key attr.Item, consistent bool) ([]byte, uint64, error) {
 	if err := readReady(ctx, r, consistent); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return r.Partition().GetEncoded(key)
+	applied := r.AppliedIndex()
+	it, err := r.Partition().GetEncoded(key)
+	return it, applied, err
 }
 
-func localQuery(ctx context.Context, r Replica, in *partition.QueryInput) (*partition.Page, error) {
+func localQuery(ctx context.Context, r Replica, in *partition.QueryInput) (*partition.Page, uint64, error) {
 	if err := readReady(ctx, r, in.Consistent); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return r.Partition().Query(in)
+	applied := r.AppliedIndex()
+	page, err := r.Partition().Query(in)
+	return page, applied, err
 }
 
-func localScan(ctx context.Context, r Replica, in *partition.ScanInput) (*partition.Page, error) {
+func localScan(ctx context.Context, r Replica, in *partition.ScanInput) (*partition.Page, uint64, error) {
 	if err := readReady(ctx, r, in.Consistent); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return r.Partition().Scan(in)
+	applied := r.AppliedIndex()
+	page, err := r.Partition().Scan(in)
+	return page, applied, err
 }

@@ -78,64 +78,70 @@ func (s *Service) Write(ctx context.Context, req *datapb.WriteRequest) (*datapb.
 }
 
 // Get reads one item.
+// Every read answer carries the replica's applied index from before the
+// read: the sender's reads afterwards must see at least that much.
 func (s *Service) Get(ctx context.Context, req *datapb.GetRequest) (*datapb.GetResponse, error) {
-	it, err := s.get(ctx, req)
+	it, applied, err := s.get(ctx, req)
 	if err != nil {
 		return &datapb.GetResponse{Outcome: s.outcome("get", req.GetPartitionId(), err)}, nil
 	}
-	return &datapb.GetResponse{Outcome: outcomeOf(nil), Item: it}, nil
+	return &datapb.GetResponse{Outcome: outcomeOf(nil), Item: it, AppliedIndex: applied}, nil
 }
 
-func (s *Service) get(ctx context.Context, req *datapb.GetRequest) ([]byte, error) {
+func (s *Service) get(ctx context.Context, req *datapb.GetRequest) ([]byte, uint64, error) {
 	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	key, err := decodeItem(req.GetKey())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	return localGetEncoded(ctx, r, key, req.GetConsistent())
 }
 
 // Query reads one page of a query.
 func (s *Service) Query(ctx context.Context, req *datapb.QueryRequest) (*datapb.PageResponse, error) {
-	page, err := s.query(ctx, req)
+	page, applied, err := s.query(ctx, req)
 	if err != nil {
 		return &datapb.PageResponse{Outcome: s.outcome("query", req.GetPartitionId(), err)}, nil
 	}
-	return pageToPB(page), nil
+	out := pageToPB(page)
+	out.AppliedIndex = applied
+	return out, nil
 }
 
-func (s *Service) query(ctx context.Context, req *datapb.QueryRequest) (*partition.Page, error) {
+func (s *Service) query(ctx context.Context, req *datapb.QueryRequest) (*partition.Page, uint64, error) {
 	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	in, err := queryFromPB(req)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	return localQuery(ctx, r, in)
 }
 
 // Scan reads one page of a scan.
 func (s *Service) Scan(ctx context.Context, req *datapb.ScanRequest) (*datapb.PageResponse, error) {
-	page, err := s.scan(ctx, req)
+	page, applied, err := s.scan(ctx, req)
 	if err != nil {
 		return &datapb.PageResponse{Outcome: s.outcome("scan", req.GetPartitionId(), err)}, nil
 	}
-	return pageToPB(page), nil
+	out := pageToPB(page)
+	out.AppliedIndex = applied
+	return out, nil
 }
 
-func (s *Service) scan(ctx context.Context, req *datapb.ScanRequest) (*partition.Page, error) {
+func (s *Service) scan(ctx context.Context, req *datapb.ScanRequest) (*partition.Page, uint64, error) {
 	r, err := s.replica(req.GetPartitionId(), req.GetEpoch())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	in, err := scanFromPB(req)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	return localScan(ctx, r, in)
 }

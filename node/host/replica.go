@@ -49,3 +49,17 @@ func (r *Replica) Partition() *partition.Partition { return r.fsm.Partition() }
 
 // Leader is the group's leader as this replica knows it.
 func (r *Replica) Leader() (raft.ServerID, raft.ServerAddress) { return r.group.Leader() }
+
+// FollowerReadIndex is the index this replica must have applied before it
+// serves an eventually consistent read as a follower; false when it may
+// not serve one (see replication.Group.FollowerReadIndex).
+func (r *Replica) FollowerReadIndex() (uint64, bool) { return r.group.FollowerReadIndex() }
+
+// AppliedIndex is the last log index the state machine covered.
+func (r *Replica) AppliedIndex() uint64 { return r.fsm.AppliedIndex() }
+
+// WaitApplied returns once the state machine has applied index, or with
+// ctx's error.
+func (r *Replica) WaitApplied(ctx context.Context, index uint64) error {
+	return r.fsm.WaitApplied(ctx, index)
+}

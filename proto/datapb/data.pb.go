@@ -303,11 +303,14 @@ func (x *WriteRequest) GetCommand() []byte {
 }
 
 type WriteResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Outcome       *Outcome               `protobuf:"bytes,1,opt,name=outcome,proto3" json:"outcome,omitempty"`
-	Attributes    []byte                 `protobuf:"bytes,2,opt,name=attributes,proto3" json:"attributes,omitempty"`
-	ResultError   *Error                 `protobuf:"bytes,3,opt,name=result_error,json=resultError,proto3" json:"result_error,omitempty"` // partition.Result.Err
-	ItemBytes     int64                  `protobuf:"varint,4,opt,name=item_bytes,json=itemBytes,proto3" json:"item_bytes,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Outcome     *Outcome               `protobuf:"bytes,1,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	Attributes  []byte                 `protobuf:"bytes,2,opt,name=attributes,proto3" json:"attributes,omitempty"`
+	ResultError *Error                 `protobuf:"bytes,3,opt,name=result_error,json=resultError,proto3" json:"result_error,omitempty"` // partition.Result.Err
+	ItemBytes   int64                  `protobuf:"varint,4,opt,name=item_bytes,json=itemBytes,proto3" json:"item_bytes,omitempty"`
+	// index is the command's Raft log index: a read through the sender
+	// afterwards must see at least this much of the partition.
+	Index         uint64 `protobuf:"varint,5,opt,name=index,proto3" json:"index,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -366,6 +369,13 @@ func (x *WriteResponse) GetResultError() *Error {
 func (x *WriteResponse) GetItemBytes() int64 {
 	if x != nil {
 		return x.ItemBytes
+	}
+	return 0
+}
+
+func (x *WriteResponse) GetIndex() uint64 {
+	if x != nil {
+		return x.Index
 	}
 	return 0
 }
@@ -439,9 +449,11 @@ func (x *GetRequest) GetConsistent() bool {
 }
 
 type GetResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Outcome       *Outcome               `protobuf:"bytes,1,opt,name=outcome,proto3" json:"outcome,omitempty"`
-	Item          []byte                 `protobuf:"bytes,2,opt,name=item,proto3" json:"item,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Outcome *Outcome               `protobuf:"bytes,1,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	Item    []byte                 `protobuf:"bytes,2,opt,name=item,proto3" json:"item,omitempty"`
+	// applied_index is the partition's applied index when the item was read.
+	AppliedIndex  uint64 `protobuf:"varint,3,opt,name=applied_index,json=appliedIndex,proto3" json:"applied_index,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -488,6 +500,13 @@ func (x *GetResponse) GetItem() []byte {
 		return x.Item
 	}
 	return nil
+}
+
+func (x *GetResponse) GetAppliedIndex() uint64 {
+	if x != nil {
+		return x.AppliedIndex
+	}
+	return 0
 }
 
 // KeyAttr and KeySchema mirror schema.KeyAttr and schema.KeySchema.
@@ -912,8 +931,10 @@ type PageResponse struct {
 	ScannedCount     int64                  `protobuf:"varint,4,opt,name=scanned_count,json=scannedCount,proto3" json:"scanned_count,omitempty"`
 	LastEvaluatedKey []byte                 `protobuf:"bytes,5,opt,name=last_evaluated_key,json=lastEvaluatedKey,proto3" json:"last_evaluated_key,omitempty"`
 	ReadBytes        int64                  `protobuf:"varint,6,opt,name=read_bytes,json=readBytes,proto3" json:"read_bytes,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// applied_index is the partition's applied index when the page was read.
+	AppliedIndex  uint64 `protobuf:"varint,7,opt,name=applied_index,json=appliedIndex,proto3" json:"applied_index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PageResponse) Reset() {
@@ -984,6 +1005,13 @@ func (x *PageResponse) GetLastEvaluatedKey() []byte {
 func (x *PageResponse) GetReadBytes() int64 {
 	if x != nil {
 		return x.ReadBytes
+	}
+	return 0
+}
+
+func (x *PageResponse) GetAppliedIndex() uint64 {
+	if x != nil {
+		return x.AppliedIndex
 	}
 	return 0
 }
@@ -1111,7 +1139,7 @@ const file_data_proto_rawDesc = "" +
 	"\fWriteRequest\x12!\n" +
 	"\fpartition_id\x18\x01 \x01(\x04R\vpartitionId\x12\x14\n" +
 	"\x05epoch\x18\x02 \x01(\x04R\x05epoch\x12\x18\n" +
-	"\acommand\x18\x03 \x01(\fR\acommand\"\xbf\x01\n" +
+	"\acommand\x18\x03 \x01(\fR\acommand\"\xd5\x01\n" +
 	"\rWriteResponse\x123\n" +
 	"\aoutcome\x18\x01 \x01(\v2\x19.flotilla.data.v1.OutcomeR\aoutcome\x12\x1e\n" +
 	"\n" +
@@ -1119,7 +1147,8 @@ const file_data_proto_rawDesc = "" +
 	"attributes\x12:\n" +
 	"\fresult_error\x18\x03 \x01(\v2\x17.flotilla.data.v1.ErrorR\vresultError\x12\x1d\n" +
 	"\n" +
-	"item_bytes\x18\x04 \x01(\x03R\titemBytes\"w\n" +
+	"item_bytes\x18\x04 \x01(\x03R\titemBytes\x12\x14\n" +
+	"\x05index\x18\x05 \x01(\x04R\x05index\"w\n" +
 	"\n" +
 	"GetRequest\x12!\n" +
 	"\fpartition_id\x18\x01 \x01(\x04R\vpartitionId\x12\x14\n" +
@@ -1127,10 +1156,11 @@ const file_data_proto_rawDesc = "" +
 	"\x03key\x18\x03 \x01(\fR\x03key\x12\x1e\n" +
 	"\n" +
 	"consistent\x18\x04 \x01(\bR\n" +
-	"consistent\"V\n" +
+	"consistent\"{\n" +
 	"\vGetResponse\x123\n" +
 	"\aoutcome\x18\x01 \x01(\v2\x19.flotilla.data.v1.OutcomeR\aoutcome\x12\x12\n" +
-	"\x04item\x18\x02 \x01(\fR\x04item\"1\n" +
+	"\x04item\x18\x02 \x01(\fR\x04item\x12#\n" +
+	"\rapplied_index\x18\x03 \x01(\x04R\fappliedIndex\"1\n" +
 	"\aKeyAttr\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\rR\x04type\"k\n" +
@@ -1181,7 +1211,7 @@ const file_data_proto_rawDesc = "" +
 	"\n" +
 	"count_only\x18\t \x01(\bR\tcountOnly\x12\x1b\n" +
 	"\tmax_bytes\x18\n" +
-	" \x01(\x03R\bmaxBytes\"\xe1\x01\n" +
+	" \x01(\x03R\bmaxBytes\"\x86\x02\n" +
 	"\fPageResponse\x123\n" +
 	"\aoutcome\x18\x01 \x01(\v2\x19.flotilla.data.v1.OutcomeR\aoutcome\x12\x14\n" +
 	"\x05items\x18\x02 \x03(\fR\x05items\x12\x14\n" +
@@ -1189,7 +1219,8 @@ const file_data_proto_rawDesc = "" +
 	"\rscanned_count\x18\x04 \x01(\x03R\fscannedCount\x12,\n" +
 	"\x12last_evaluated_key\x18\x05 \x01(\fR\x10lastEvaluatedKey\x12\x1d\n" +
 	"\n" +
-	"read_bytes\x18\x06 \x01(\x03R\treadBytes\"1\n" +
+	"read_bytes\x18\x06 \x01(\x03R\treadBytes\x12#\n" +
+	"\rapplied_index\x18\a \x01(\x04R\fappliedIndex\"1\n" +
 	"\fStatsRequest\x12!\n" +
 	"\fpartition_id\x18\x01 \x01(\x04R\vpartitionId\"p\n" +
 	"\rStatsResponse\x123\n" +

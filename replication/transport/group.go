@@ -21,6 +21,11 @@ type GroupTransport struct {
 	heartbeatMu sync.Mutex
 	heartbeatFn func(raft.RPC)
 
+	// progressMu guards what accepted appends said (LeaderProgress).
+	progressMu   sync.Mutex
+	leaderCommit uint64 // highest leader commit index of an accepted append
+	accepted     uint64 // last log index after the latest accepted append
+
 	// ctx is cancelled when the group's transport is closed; outgoing RPCs
 	// derive their contexts from it.
 	ctx    context.Context
@@ -28,7 +33,10 @@ type GroupTransport struct {
 }
 
 var (
-	_ raft.Transport   = (*GroupTransport)(nil)
+	_ raft.Transport = (*GroupTransport)(nil)
+	_ interface {
+		LeaderProgress() (uint64, uint64)
+	} = (*GroupTransport)(nil)
 	_ raft.WithClose   = (*GroupTransport)(nil)
 	_ raft.WithPreVote = (*GroupTransport)(nil)
 )
@@ -115,7 +123,36 @@ func (g *GroupTransport) dispatch(ctx context.Context, cmd any) (any, error) {
 	if err := g.enqueue(ctx, rpc); err != nil {
 		return nil, err
 	}
-	return g.await(ctx, respCh)
+	resp, err := g.await(ctx, respCh)
+	if req, ok := cmd.(*raft.AppendEntriesRequest); ok && err == nil {
+		if out, ok := resp.(*raft.AppendEntriesResponse); ok && out.Success {
+			g.noteAccepted(req)
+		}
+	}
+	return resp, err
+}
+
+// noteAccepted records an append that raft accepted: the leader's commit
+// index it carried, and the last log index it left this replica with.
+func (g *GroupTransport) noteAccepted(req *raft.AppendEntriesRequest) {
+	last := req.PrevLogEntry
+	if n := len(req.Entries); n > 0 {
+		last = req.Entries[n-1].Index
+	}
+	g.progressMu.Lock()
+	defer g.progressMu.Unlock()
+	g.leaderCommit = max(g.leaderCommit, req.LeaderCommitIndex)
+	g.accepted = last
+}
+
+// LeaderProgress returns the highest leader commit index carried by an
+// append raft accepted here, and the last log index the latest accepted
+// append left this replica with; both are zero before the first. A
+// replica whose accepted index is below the commit index is catching up.
+func (g *GroupTransport) LeaderProgress() (commit, accepted uint64) {
+	g.progressMu.Lock()
+	defer g.progressMu.Unlock()
+	return g.leaderCommit, g.accepted
 }
 
 func (g *GroupTransport) enqueue(ctx context.Context, rpc raft.RPC) error {
