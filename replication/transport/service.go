@@ -80,31 +80,6 @@ func (s *service) TimeoutNow(ctx context.Context, req *raftpb.TimeoutNowRequest)
 	return timeoutNowResponseToPB(resp), nil
 }
 
-// AppendEntriesPipeline serves a pipeline: requests are handled one after
-// the other, in order, and each response is sent before the next request
-// is read. The sender does not wait for responses before sending, so
-// network latency is still hidden. The first failed request ends the
-// stream with its status.
-func (s *service) AppendEntriesPipeline(stream raftpb.RaftTransport_AppendEntriesPipelineServer) error {
-	ctx := stream.Context()
-	for {
-		req, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		resp, err := call[*raft.AppendEntriesResponse](ctx, s, req.GetGroupId(), appendEntriesRequestFromPB(req))
-		if err != nil {
-			return err
-		}
-		if err := stream.Send(appendEntriesResponseToPB(resp)); err != nil {
-			return err
-		}
-	}
-}
-
 // InstallSnapshot reads the request metadata from the first message and
 // hands Raft a reader over the data messages that follow.
 func (s *service) InstallSnapshot(stream raftpb.RaftTransport_InstallSnapshotServer) error {
