@@ -65,9 +65,9 @@ type Config struct {
 	// gathers into one log append, that is one fsync, and the size of
 	// the proposal queue.
 	MaxAppendEntries int
-	// FollowerReadLag is the longest a follower may go without hearing
-	// from its leader and still serve eventually consistent reads (see
-	// Group.FollowerReadIndex); 0 turns follower reads off.
+	// FollowerReadLag is the longest a follower may go without accepting
+	// an append from its leader and still serve eventually consistent
+	// reads (see Group.FollowerReadIndex); 0 turns follower reads off.
 	FollowerReadLag time.Duration
 }
 

@@ -12,9 +12,10 @@ import (
 // Without it a group serves no follower reads.
 type LeaderProgress interface {
 	// LeaderProgress returns the highest leader commit index carried by
-	// an append this replica accepted, and the last log index that append
-	// left this replica with (zeros before the first).
-	LeaderProgress() (commit, accepted uint64)
+	// an append this replica accepted, the last log index the latest
+	// accepted append left this replica with, and when it was accepted
+	// (zeros before the first). Heartbeats are not appends.
+	LeaderProgress() (commit, accepted uint64, at time.Time)
 }
 
 // followerReadScan bounds how many log entries FollowerReadIndex reads
@@ -41,11 +42,8 @@ func (g *Group) FollowerReadIndex() (index uint64, ok bool) {
 	if id, _ := g.Leader(); id == "" {
 		return 0, false
 	}
-	if time.Since(g.raft.LastContact()) > g.cfg.FollowerReadLag {
-		return 0, false
-	}
-	commit, accepted := lp.LeaderProgress()
-	if commit == 0 || accepted+followerReadScan < commit {
+	commit, accepted, at := lp.LeaderProgress()
+	if commit == 0 || accepted+followerReadScan < commit || time.Since(at) > g.cfg.FollowerReadLag {
 		return 0, false
 	}
 	return g.lastFSMEntry(commit), true

@@ -73,12 +73,20 @@ type cluster struct {
 	// lost after they were proposed) and that apply proposed again: each
 	// may have been applied twice.
 	uncertain int
+	// wrap, when set, wraps each node's transport as its group sees it.
+	wrap func(nd *node, t raft.Transport) raft.Transport
 }
 
 // newCluster starts n nodes with cfg's tunings and bootstraps them as one
 // group; every node is shut down when the test ends.
 func newCluster(t testing.TB, n int, cfg replication.Config) *cluster {
-	c := &cluster{t: t, cfg: cfg}
+	return newWrappedCluster(t, n, cfg, nil)
+}
+
+// newWrappedCluster is newCluster with every node's transport, as its
+// group sees it, wrapped by wrap (nil: not wrapped).
+func newWrappedCluster(t testing.TB, n int, cfg replication.Config, wrap func(nd *node, t raft.Transport) raft.Transport) *cluster {
+	c := &cluster{t: t, cfg: cfg, wrap: wrap}
 	for i := 0; i < n; i++ {
 		c.addNode()
 	}
@@ -133,6 +141,9 @@ func (c *cluster) open(nd *node) error {
 	cfg.ID = fmt.Sprint(partitionID)
 	cfg.Dir = filepath.Join(nd.dir, "raft", cfg.ID)
 	cfg.LocalID, cfg.LocalAddr, cfg.Transport, cfg.FSM = nd.id, nd.addr, trans, nd.fsm
+	if c.wrap != nil {
+		cfg.Transport = c.wrap(nd, trans)
+	}
 	if os.Getenv(raftLogEnv) == "pebble" {
 		c.openLogStore(nd)
 		cfg.LogStores = replication.PebbleLogStores(nd.logs)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/raft"
 	"google.golang.org/grpc/codes"
@@ -23,8 +24,9 @@ type GroupTransport struct {
 
 	// progressMu guards what accepted appends said (LeaderProgress).
 	progressMu   sync.Mutex
-	leaderCommit uint64 // highest leader commit index of an accepted append
-	accepted     uint64 // last log index after the latest accepted append
+	leaderCommit uint64    // highest leader commit index of an accepted append
+	accepted     uint64    // last log index after the latest accepted append
+	acceptedAt   time.Time // when raft accepted it
 
 	// ctx is cancelled when the group's transport is closed; outgoing RPCs
 	// derive their contexts from it.
@@ -35,7 +37,7 @@ type GroupTransport struct {
 var (
 	_ raft.Transport = (*GroupTransport)(nil)
 	_ interface {
-		LeaderProgress() (uint64, uint64)
+		LeaderProgress() (uint64, uint64, time.Time)
 	} = (*GroupTransport)(nil)
 	_ raft.WithClose   = (*GroupTransport)(nil)
 	_ raft.WithPreVote = (*GroupTransport)(nil)
@@ -124,7 +126,7 @@ func (g *GroupTransport) dispatch(ctx context.Context, cmd any) (any, error) {
 		return nil, err
 	}
 	resp, err := g.await(ctx, respCh)
-	if req, ok := cmd.(*raft.AppendEntriesRequest); ok && err == nil {
+	if req, ok := cmd.(*raft.AppendEntriesRequest); ok && err == nil && !isHeartbeat(req) {
 		if out, ok := resp.(*raft.AppendEntriesResponse); ok && out.Success {
 			g.noteAccepted(req)
 		}
@@ -133,7 +135,8 @@ func (g *GroupTransport) dispatch(ctx context.Context, cmd any) (any, error) {
 }
 
 // noteAccepted records an append that raft accepted: the leader's commit
-// index it carried, and the last log index it left this replica with.
+// index it carried, the last log index it left this replica with, and
+// when.
 func (g *GroupTransport) noteAccepted(req *raft.AppendEntriesRequest) {
 	last := req.PrevLogEntry
 	if n := len(req.Entries); n > 0 {
@@ -143,16 +146,19 @@ func (g *GroupTransport) noteAccepted(req *raft.AppendEntriesRequest) {
 	defer g.progressMu.Unlock()
 	g.leaderCommit = max(g.leaderCommit, req.LeaderCommitIndex)
 	g.accepted = last
+	g.acceptedAt = time.Now()
 }
 
 // LeaderProgress returns the highest leader commit index carried by an
-// append raft accepted here, and the last log index the latest accepted
-// append left this replica with; both are zero before the first. A
-// replica whose accepted index is below the commit index is catching up.
-func (g *GroupTransport) LeaderProgress() (commit, accepted uint64) {
+// append raft accepted here, the last log index the latest accepted
+// append left this replica with, and when raft accepted it; all are zero
+// before the first. A replica whose accepted index is below the commit
+// index is catching up. Heartbeats do not count: a follower that needs a
+// snapshot still accepts them.
+func (g *GroupTransport) LeaderProgress() (commit, accepted uint64, at time.Time) {
 	g.progressMu.Lock()
 	defer g.progressMu.Unlock()
-	return g.leaderCommit, g.accepted
+	return g.leaderCommit, g.accepted, g.acceptedAt
 }
 
 func (g *GroupTransport) enqueue(ctx context.Context, rpc raft.RPC) error {
