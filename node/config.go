@@ -47,6 +47,12 @@ type Config struct {
 	ReconcileInterval time.Duration
 	// Raft holds the timings of every Raft group on the node.
 	Raft RaftConfig
+	// NoFollowerReads sends every eventually consistent read to the
+	// partition's leader while it is reachable, instead of letting this
+	// node's follower replica serve it once caught up (see
+	// dataplane.Config.LocalReadWait). Clients that read through other
+	// nodes than they wrote through then read their writes too.
+	NoFollowerReads bool
 	// RaftLogStore is where the node's Raft groups keep their logs:
 	// RaftLogPebble or RaftLogBolt. The default, "", keeps the store a
 	// data directory was created with and gives a new one RaftLogPebble;

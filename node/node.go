@@ -175,6 +175,9 @@ func (n *Node) openData() error {
 	dcfg := dataplane.DefaultConfig()
 	dcfg.NodeID, dcfg.Groups, dcfg.Directory, dcfg.Dialer, dcfg.Logger = n.meta.NodeID, groups{n.host}, directory{n}, n.tr, n.log
 	dcfg.UnsafeStaleReads = n.cfg.UnsafeStaleReads
+	if n.cfg.NoFollowerReads {
+		dcfg.LocalReadWait = 0
+	}
 	var err error
 	n.data, err = dataplane.New(dcfg)
 	return err

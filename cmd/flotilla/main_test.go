@@ -67,6 +67,26 @@ func TestServeRaftConfig(t *testing.T) {
 		{name: "flags", args: []string{"--dead-node-timeout", "2s", "--raft-heartbeat-timeout", "300ms", "--raft-leader-lease-timeout", "200ms"},
 			want: "2s 300ms 1s 200ms 8192 10240"},
 	}
+	t.Run("follower reads", func(t *testing.T) {
+		for _, tc := range []struct {
+			args []string
+			env  map[string]string
+			off  bool
+		}{
+			{},
+			{args: []string{"--follower-reads=false"}, off: true},
+			{env: map[string]string{"FLOTILLA_FOLLOWER_READS": "false"}, off: true},
+			{args: []string{"--follower-reads=true"}, env: map[string]string{"FLOTILLA_FOLLOWER_READS": "false"}},
+		} {
+			cfg, _, err := serveConfig(tc.args, func(k string) string { return tc.env[k] }, &bytes.Buffer{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.NoFollowerReads != tc.off {
+				t.Errorf("args %v env %v: NoFollowerReads = %v, want %v", tc.args, tc.env, cfg.NoFollowerReads, tc.off)
+			}
+		}
+	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, _, err := serveConfig(tc.args, func(k string) string { return tc.env[k] }, &bytes.Buffer{})

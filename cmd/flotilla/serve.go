@@ -44,13 +44,14 @@ func envDefaults(fs *flag.FlagSet, getenv func(string) string) error {
 
 // serveFlags are the flags of `flotilla serve`.
 type serveFlags struct {
-	cfg      node.Config
-	join     string
-	logLevel string
+	cfg           node.Config
+	join          string
+	logLevel      string
+	followerReads bool
 }
 
 func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
-	f := &serveFlags{cfg: node.DefaultConfig()}
+	f := &serveFlags{cfg: node.DefaultConfig(), followerReads: true}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &f.cfg
@@ -65,6 +66,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.IntVar(&c.BootstrapExpect, "bootstrap-expect", 0, "nodes to wait for before forming a new cluster")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.DeadNodeTimeout, "dead-node-timeout", c.DeadNodeTimeout, "how long a node stays dead before its replicas move to other nodes")
+	fs.BoolVar(&f.followerReads, "follower-reads", f.followerReads, "serve eventually consistent reads from this node's follower replicas once they have caught up; false sends them to the partition's leader")
 	r := &c.Raft
 	fs.DurationVar(&r.HeartbeatTimeout, "raft-heartbeat-timeout", r.HeartbeatTimeout, "advanced: Raft follower timeout before an election")
 	fs.DurationVar(&r.ElectionTimeout, "raft-election-timeout", r.ElectionTimeout, "advanced: Raft candidate timeout")
@@ -105,6 +107,7 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (n
 			}
 		}
 	}
+	f.cfg.NoFollowerReads = !f.followerReads
 	// A lowered heartbeat timeout lowers the lease with it unless both are given.
 	f.cfg.Raft.LeaderLeaseTimeout = min(f.cfg.Raft.LeaderLeaseTimeout, f.cfg.Raft.HeartbeatTimeout)
 	if err := f.cfg.Validate(); err != nil {

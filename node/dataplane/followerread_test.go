@@ -62,6 +62,22 @@ func TestFollowerReads(t *testing.T) {
 	if v, remote := read(false); v != "two" || remote {
 		t.Fatalf("follower caught up: got v=%s (remote %v), want v=two served by a", v, remote)
 	}
+	t.Run("follower reads off", func(t *testing.T) {
+		cfg := c.nodes["a"].data.cfg
+		cfg.LocalReadWait = 0
+		d, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := c.nodes["b"].groups.lookups.Load()
+		it, err := d.Get(context.Background(), tbl, p, key, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it["v"].S != "two" || c.nodes["b"].groups.lookups.Load() == before {
+			t.Fatalf("with LocalReadWait 0: got %v (b asked: %v), want v=two from the leader", it, c.nodes["b"].groups.lookups.Load() != before)
+		}
+	})
 	if v, remote := read(true); v != "two" || !remote {
 		t.Fatalf("consistent read: got v=%s (remote %v), want the leader's v=two", v, remote)
 	}
