@@ -114,6 +114,32 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if resp != nil {
 		resp.Body.Close()
 	}
+	// The server's fast path answers the item operations, the rest goes
+	// through the handler: a workload runs clean end to end.
+	client := ycsb.NewClient(addr, 4)
+	w, err := ycsb.WorkloadByName("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := ycsb.NewTable("usertable", w, 4, false, []*dynamodb.Client{client})
+	if err := table.Create(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cfg := ycsb.Config{Workload: w, Records: 100, Operations: 300, Clients: 4, ItemSize: 1024, MaxScan: 10}
+	if _, err := ycsb.Load(ctx, cfg, table.Store); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ycsb.Run(ctx, cfg, table.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors() != 0 || rep.Count() != 300 {
+		t.Fatalf("%d operations, %d errors (first: %v); want 300 and none", rep.Count(), rep.Errors(), rep.FirstErr())
+	}
+	if _, err := client.DescribeLimits(ctx, &dynamodb.DescribeLimitsInput{}); err == nil ||
+		!strings.Contains(err.Error(), "UnknownOperationException") {
+		t.Errorf("DescribeLimits error = %v, want UnknownOperationException", err)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run = %v after cancel, want nil", err)
