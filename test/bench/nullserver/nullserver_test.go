@@ -32,25 +32,7 @@ func TestWorkloadsRunClean(t *testing.T) {
 	client := ycsb.NewClient(srv.URL, 4)
 	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
 		t.Run("workload="+name, func(t *testing.T) {
-			w, err := ycsb.WorkloadByName(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			table := ycsb.NewTable("usertable", w, 4, true, []*dynamodb.Client{client})
-			if err := table.Create(ctx); err != nil {
-				t.Fatal(err)
-			}
-			cfg := ycsb.Config{Workload: w, Records: 100, Operations: 300, Clients: 4, ItemSize: 1024, MaxScan: 10}
-			if _, err := ycsb.Load(ctx, cfg, table.Store); err != nil {
-				t.Fatal(err)
-			}
-			rep, err := ycsb.Run(ctx, cfg, table.Store)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Errors() != 0 || rep.Count() != 300 {
-				t.Fatalf("%d operations, %d errors (first: %v); want 300 and none", rep.Count(), rep.Errors(), rep.FirstErr())
-			}
+			table := runWorkload(ctx, t, client, name, true)
 			if err := table.Delete(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -68,6 +50,33 @@ func TestWorkloadsRunClean(t *testing.T) {
 		!strings.Contains(err.Error(), "UnknownOperationException") {
 		t.Errorf("DescribeLimits error = %v, want UnknownOperationException", err)
 	}
+}
+
+// runWorkload creates the table of YCSB workload name through client,
+// loads 100 records and runs 300 operations, all of which must succeed;
+// it returns the table.
+func runWorkload(ctx context.Context, t *testing.T, client *dynamodb.Client, name string, consistent bool) *ycsb.Table {
+	t.Helper()
+	w, err := ycsb.WorkloadByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := ycsb.NewTable("usertable", w, 4, consistent, []*dynamodb.Client{client})
+	if err := table.Create(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cfg := ycsb.Config{Workload: w, Records: 100, Operations: 300, Clients: 4, ItemSize: 1024, MaxScan: 10}
+	if _, err := ycsb.Load(ctx, cfg, table.Store); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ycsb.Run(ctx, cfg, table.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors() != 0 || rep.Count() != 300 {
+		t.Fatalf("%d operations, %d errors (first: %v); want 300 and none", rep.Count(), rep.Errors(), rep.FirstErr())
+	}
+	return table
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
@@ -117,25 +126,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	// The server's fast path answers the item operations, the rest goes
 	// through the handler: a workload runs clean end to end.
 	client := ycsb.NewClient(addr, 4)
-	w, err := ycsb.WorkloadByName("a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := ycsb.NewTable("usertable", w, 4, false, []*dynamodb.Client{client})
-	if err := table.Create(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg := ycsb.Config{Workload: w, Records: 100, Operations: 300, Clients: 4, ItemSize: 1024, MaxScan: 10}
-	if _, err := ycsb.Load(ctx, cfg, table.Store); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := ycsb.Run(ctx, cfg, table.Store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Errors() != 0 || rep.Count() != 300 {
-		t.Fatalf("%d operations, %d errors (first: %v); want 300 and none", rep.Count(), rep.Errors(), rep.FirstErr())
-	}
+	runWorkload(ctx, t, client, "a", false)
 	if _, err := client.DescribeLimits(ctx, &dynamodb.DescribeLimitsInput{}); err == nil ||
 		!strings.Contains(err.Error(), "UnknownOperationException") {
 		t.Errorf("DescribeLimits error = %v, want UnknownOperationException", err)
