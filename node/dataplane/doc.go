@@ -5,8 +5,12 @@
 // partition.Command and applied by the partition's Raft leader, locally
 // when this node hosts the leader and otherwise over the gRPC DataService
 // of the leader's node; a consistent read is served by the leader after a
-// ReadIndex; an eventually consistent read by the leader while it is
-// reachable, else by a replica that knows a leader (this node's first). Service is the server side of DataService:
+// ReadIndex; an eventually consistent read by this node's replica when it
+// leads the partition or is a follower in touch with the leader and has
+// applied what the read must see (the leader's commit index as of its last
+// append, and this node's mark: every write it acknowledged and every read
+// another node served for it), else by the leader while it is reachable,
+// else by a replica that knows a leader. Service is the server side of DataService:
 // it serves one hop only (a replica that is not the leader answers with a
 // leader hint and never forwards again), so requests cannot loop.
 //

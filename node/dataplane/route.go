@@ -16,11 +16,10 @@ type target struct {
 // route chooses the nodes to try for one request, one round at a time: a
 // round tries the leader this node's replica knows of first, then this
 // node's replica, then the partition's listed replicas, each node at most
-// once. Leader first holds for eventually consistent reads too: a follower
-// learns of a commit only with the leader's next append, so serving from
-// the leader while it is reachable lets a client read its own writes, as
-// DynamoDB's eventually consistent reads almost always do. Leader hints from NotLeader answers go
-// to the front of the round. A route is used by one request only.
+// once. An eventually consistent read takes a route only when this node's
+// replica could not serve it (see onLocalReplica): the leader has what
+// this node's replica lacks. Leader hints from NotLeader answers go to the
+// front of the round. A route is used by one request only.
 type route struct {
 	d     *Data
 	p     *schema.Partition
