@@ -28,12 +28,13 @@ const followerReadScan = 64
 // have applied before it serves an eventually consistent read as a
 // follower: the last entry the leader had committed as of its latest
 // append that this replica accepted. ok is false unless this replica is a
-// follower that knows its leader, has heard from it within
-// Config.FollowerReadLag, and whose log is at most followerReadScan
-// entries short of what that append said was committed (a follower
-// catching up after a restart is not). A read served once
-// the index is applied misses at most what was committed since that
-// append, and the leader sends one at least every Config.CommitTimeout.
+// follower that knows its leader, accepted an append from it within
+// Config.FollowerReadLag (heartbeats do not count: a follower that needs
+// a snapshot still accepts them), and whose log is at most
+// followerReadScan entries short of what the leader said was committed (a
+// follower catching up after a restart is not). A read served once the
+// index is applied misses at most what was committed since that append;
+// the leader sends one at least every twice Config.CommitTimeout.
 func (g *Group) FollowerReadIndex() (index uint64, ok bool) {
 	lp, hasProgress := g.cfg.Transport.(LeaderProgress)
 	if !hasProgress || g.cfg.FollowerReadLag <= 0 || g.raft.State() != raft.Follower {

@@ -77,9 +77,9 @@ func (s *Service) Write(ctx context.Context, req *datapb.WriteRequest) (*datapb.
 	return &datapb.WriteResponse{Outcome: s.outcome("write", req.GetPartitionId(), err)}, nil
 }
 
-// Get reads one item.
-// Every read answer carries the replica's applied index from before the
-// read: the sender's reads afterwards must see at least that much.
+// Get reads one item. Like Query and Scan, it answers with the replica's
+// applied index from before the read: the sender's reads afterwards must
+// see at least that much.
 func (s *Service) Get(ctx context.Context, req *datapb.GetRequest) (*datapb.GetResponse, error) {
 	it, applied, err := s.get(ctx, req)
 	if err != nil {

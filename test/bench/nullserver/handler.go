@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -59,8 +60,9 @@ func (h *handler) fast() fasthttp.RequestHandler {
 	return func(c *fasthttp.RequestCtx) {
 		var body []byte
 		if c.IsPost() {
-			op, _ := strings.CutPrefix(string(c.Request.Header.Peek("X-Amz-Target")), targetPrefix)
-			body = h.itemResponse(op)
+			if op, ok := bytes.CutPrefix(c.Request.Header.Peek("X-Amz-Target"), []byte(targetPrefix)); ok {
+				body = h.itemResponse(string(op))
+			}
 		}
 		if body == nil {
 			slow(c)
