@@ -21,7 +21,11 @@ func runYCSB(ctx context.Context, f *benchFlags, stdout, stderr io.Writer) error
 	y := f.ycsb
 	clients := make([]*dynamodb.Client, len(f.endpoints))
 	for i, e := range f.endpoints {
-		clients[i] = newClient(endpointURL(e), connsFor(f, i))
+		c, err := ycsb.NewClient(endpointURL(e), connsFor(f, i))
+		if err != nil {
+			return err
+		}
+		clients[i] = c
 	}
 	table := ycsb.NewTable(ycsbTableName(f), y.workload, y.buckets, f.consistent, clients)
 	cfg := ycsbConfig(f, stderr)

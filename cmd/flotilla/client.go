@@ -1,12 +1,12 @@
 package main
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/flotilla-db/flotilla/cmd/flotilla/ycsb"
 )
 
 // endpointURL turns host:port or a URL into a URL.
@@ -20,14 +20,11 @@ func endpointURL(addr string) string {
 // newClient returns a DynamoDB client for endpoint with dummy credentials,
 // whose HTTP transport keeps up to conns connections open.
 func newClient(endpoint string, conns int) *dynamodb.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = conns
-	tr.MaxIdleConnsPerHost = conns
 	return dynamodb.New(dynamodb.Options{
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(endpoint),
 		Credentials:      credentials.NewStaticCredentialsProvider("flotilla", "flotilla", ""),
-		HTTPClient:       &http.Client{Transport: tr},
+		HTTPClient:       ycsb.HTTPClient(conns),
 		RetryMaxAttempts: 1,
 	})
 }

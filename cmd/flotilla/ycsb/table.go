@@ -3,12 +3,9 @@ package ycsb
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -18,25 +15,6 @@ const (
 	KeyAttr    = "ycsb_key"
 	BucketAttr = "ycsb_bucket"
 )
-
-// NewClient returns a DynamoDB client for endpoint (a URL or host:port)
-// with dummy credentials, no retries, and an HTTP transport that keeps up
-// to conns connections open.
-func NewClient(endpoint string, conns int) *dynamodb.Client {
-	if !strings.Contains(endpoint, "://") {
-		endpoint = "http://" + endpoint
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = conns
-	tr.MaxIdleConnsPerHost = conns
-	return dynamodb.New(dynamodb.Options{
-		Region:           "us-east-1",
-		BaseEndpoint:     aws.String(strings.TrimRight(endpoint, "/")),
-		Credentials:      credentials.NewStaticCredentialsProvider("ycsb", "ycsb", ""),
-		HTTPClient:       &http.Client{Transport: tr},
-		RetryMaxAttempts: 1,
-	})
-}
 
 // Table is a YCSB table in a DynamoDB-compatible database, reached through
 // one SDK client per endpoint; client i of a run uses endpoint i modulo

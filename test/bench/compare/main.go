@@ -182,7 +182,11 @@ func (s *settings) runTarget(ctx context.Context, f *fleet, target string, round
 	}
 	clients := make([]*dynamodb.Client, len(srv.endpoints))
 	for i, e := range srv.endpoints {
-		clients[i] = ycsb.NewClient(e, (s.clients+len(srv.endpoints)-1)/len(srv.endpoints))
+		c, err := ycsb.NewClient(e, (s.clients+len(srv.endpoints)-1)/len(srv.endpoints))
+		if err != nil {
+			return nil, nil, err
+		}
+		clients[i] = c
 	}
 	first, _ := ycsb.WorkloadByName(s.workloads[0])
 	table := ycsb.NewTable("usertable", first, 1, false, clients)

@@ -160,7 +160,10 @@ func (s *server) waitReady(ctx context.Context) error {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for _, e := range s.endpoints {
-		c := ycsb.NewClient(e, 1)
+		c, err := ycsb.NewClient(e, 1)
+		if err != nil {
+			return err
+		}
 		for {
 			probe, cancel := context.WithTimeout(ctx, 2*time.Second)
 			_, err := c.ListTables(probe, &dynamodb.ListTablesInput{})

@@ -29,7 +29,10 @@ func TestWorkloadsRunClean(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client := ycsb.NewClient(srv.URL, 4)
+	client, err := ycsb.NewClient(srv.URL, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
 		t.Run("workload="+name, func(t *testing.T) {
 			table := runWorkload(ctx, t, client, name, true)
@@ -125,7 +128,10 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	}
 	// The server's fast path answers the item operations, the rest goes
 	// through the handler: a workload runs clean end to end.
-	client := ycsb.NewClient(addr, 4)
+	client, err := ycsb.NewClient(addr, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
 	runWorkload(ctx, t, client, "a", false)
 	if _, err := client.DescribeLimits(ctx, &dynamodb.DescribeLimitsInput{}); err == nil ||
 		!strings.Contains(err.Error(), "UnknownOperationException") {
