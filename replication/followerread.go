@@ -1,7 +1,6 @@
 package replication
 
 import (
-	"context"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -68,13 +67,4 @@ func (g *Group) lastFSMEntry(commit uint64) uint64 {
 		}
 	}
 	return applied
-}
-
-// AppliedIndex is the last log index the group's state machine covered.
-func (g *Group) AppliedIndex() uint64 { return g.cfg.FSM.AppliedIndex() }
-
-// WaitApplied returns once the state machine has applied index, or with
-// ctx's error.
-func (g *Group) WaitApplied(ctx context.Context, index uint64) error {
-	return g.cfg.FSM.WaitApplied(ctx, index)
 }

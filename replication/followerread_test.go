@@ -49,7 +49,7 @@ func TestFollowerReadIndex(t *testing.T) {
 	}
 	f := c.followers()[0]
 	last := leader.group.Stats().LastIndex
-	eventually(t, "the follower to apply the commands", func() bool { return f.group.AppliedIndex() >= last })
+	eventually(t, "the follower to apply the commands", func() bool { return f.fsm.AppliedIndex() >= last })
 	p := progress[f.id]
 
 	tests := []struct {
@@ -91,7 +91,7 @@ func TestFollowerReadIndex(t *testing.T) {
 	if !ok || idx != last {
 		t.Fatalf("after a barrier: FollowerReadIndex = %d, %v; want the last command %d", idx, ok, last)
 	}
-	if err := f.group.WaitApplied(ctx, idx); err != nil {
+	if err := f.fsm.WaitApplied(ctx, idx); err != nil {
 		t.Fatalf("WaitApplied(%d): %v", idx, err)
 	}
 }

@@ -43,10 +43,13 @@ func (s *service) AppendEntriesPipeline(stream raftpb.RaftTransport_AppendEntrie
 			}
 		}
 	}()
-	var held *raftpb.AppendEntriesRequest // received, not merged into the last append
+	// held was received but not merged into the last append; heldReq is
+	// its conversion.
+	var held *raftpb.AppendEntriesRequest
+	var heldReq *raft.AppendEntriesRequest
 	for {
-		first := held
-		held = nil
+		first, req := held, heldReq
+		held, heldReq = nil, nil
 		if first == nil {
 			var ok bool
 			if first, ok = <-queue; !ok {
@@ -55,8 +58,8 @@ func (s *service) AppendEntriesPipeline(stream raftpb.RaftTransport_AppendEntrie
 				}
 				return nil
 			}
+			req = appendEntriesRequestFromPB(first)
 		}
-		req := appendEntriesRequestFromPB(first)
 		n := 1
 	merge:
 		for n < maxMergedAppends {
@@ -67,7 +70,7 @@ func (s *service) AppendEntriesPipeline(stream raftpb.RaftTransport_AppendEntrie
 				}
 				r := appendEntriesRequestFromPB(next)
 				if next.GetGroupId() != first.GetGroupId() || !continues(req, r) {
-					held = next
+					held, heldReq = next, r
 					break merge
 				}
 				req.Entries = append(req.Entries, r.Entries...)
